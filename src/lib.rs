@@ -1,0 +1,17 @@
+//! dockmaster: a linter and policy checker for Docker Compose files.
+//!
+//! The pipeline, one folder per stage:
+//!
+//! 1. [`load`]: files → spanned YAML trees → the effective value of a project
+//!    (aliases, merge keys, documents and files merged).
+//! 2. [`model`]: the effective value → a typed Compose [`model::Project`]
+//!    whose every value keeps its span; schema validation.
+//! 3. [`rules`]: one file per rule, each a check over the model producing
+//!    [`diag::Finding`]s.
+//! 4. [`report`]: one module per output format.
+//! 5. [`cli`]: the `dockmaster` command.
+
+pub mod diag;
+pub mod load;
+pub mod source;
+pub mod span;

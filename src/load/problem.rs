@@ -1,0 +1,36 @@
+//! Problems found while loading: they become `yaml-syntax`, `duplicate-key`
+//! and `schema` findings.
+
+use crate::span::Span;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// Not well-formed YAML, invalid UTF-8, an undefined or cyclic alias.
+    Syntax,
+    /// A resource budget was exhausted (reported as `yaml-syntax`).
+    Budget,
+    /// A mapping key written twice.
+    DuplicateKey,
+    /// The file is not a Compose document at all (empty, not a mapping, a
+    /// key that is not a string); reported as `schema`.
+    Structure,
+}
+
+impl ProblemKind {
+    /// The rule id the problem is reported under.
+    pub fn rule(self) -> &'static str {
+        match self {
+            ProblemKind::Syntax | ProblemKind::Budget => "yaml-syntax",
+            ProblemKind::DuplicateKey => "duplicate-key",
+            ProblemKind::Structure => "schema",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    pub span: Span,
+    pub message: String,
+    pub related: Vec<(Span, String)>,
+}

@@ -1,0 +1,306 @@
+//! Reading the files of one project and assembling their effective value.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::load::Limits;
+use crate::load::merge;
+use crate::load::problem::{Problem, ProblemKind};
+use crate::load::value::{Resolver, Value, ValueKind};
+use crate::load::yaml::{self, YamlFile};
+use crate::source::{SourceFile, SourceMap};
+use crate::span::{FileId, Span};
+
+/// One file to load: a path, or standard input shown under a name.
+#[derive(Clone, Debug)]
+pub struct Input {
+    pub path: PathBuf,
+    /// The bytes, when they do not come from `path` (standard input).
+    pub content: Option<Vec<u8>>,
+}
+
+impl Input {
+    pub fn file(path: impl Into<PathBuf>) -> Input {
+        Input {
+            path: path.into(),
+            content: None,
+        }
+    }
+
+    pub fn text(path: impl Into<PathBuf>, text: impl Into<Vec<u8>>) -> Input {
+        Input {
+            path: path.into(),
+            content: Some(text.into()),
+        }
+    }
+}
+
+/// A file that could not be read at all: reported on stderr, exit code 2.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadError {
+    pub path: PathBuf,
+    pub message: String,
+}
+
+impl std::fmt::Display for LoadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.path.display(), self.message)
+    }
+}
+
+/// One loaded file: its YAML tree and the effective value of each document
+/// that could be resolved (moved into [`LoadedProject::root`] when the
+/// project is assembled).
+#[derive(Debug)]
+pub struct LoadedFile {
+    pub id: FileId,
+    pub yaml: YamlFile,
+    pub documents: Vec<Value>,
+    /// Top-level `version` entries of every document: (key, value) spans.
+    pub versions: Vec<(Span, Span)>,
+}
+
+/// The files of a project and their merged effective value.
+#[derive(Debug)]
+pub struct LoadedProject {
+    pub sources: SourceMap,
+    pub files: Vec<LoadedFile>,
+    /// The merged top-level mapping; `None` when no document could be used.
+    pub root: Option<Value>,
+    pub problems: Vec<Problem>,
+}
+
+/// Read a file's bytes, refusing what is not a regular file and what exceeds
+/// the size budget.
+pub fn read_bytes(path: &Path, limit: u64) -> Result<Result<Vec<u8>, u64>, String> {
+    let meta = std::fs::metadata(path).map_err(|e| io_message(&e))?;
+    if meta.is_dir() {
+        return Err("is a directory, not a file".to_string());
+    }
+    if !meta.is_file() {
+        return Err("is not a regular file (a FIFO, socket or device?)".to_string());
+    }
+    if meta.len() > limit {
+        return Ok(Err(meta.len()));
+    }
+    let file = std::fs::File::open(path).map_err(|e| io_message(&e))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| io_message(&e))?;
+    if bytes.len() as u64 > limit {
+        return Ok(Err(bytes.len() as u64));
+    }
+    Ok(Ok(bytes))
+}
+
+pub fn io_message(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    match e.kind() {
+        K::NotFound => "no such file or directory".to_string(),
+        K::PermissionDenied => "permission denied".to_string(),
+        _ => {
+            if e.raw_os_error() == Some(40) {
+                "too many levels of symbolic links (a symlink loop?)".to_string()
+            } else {
+                let s = e.to_string();
+                match s.find(" (os error") {
+                    Some(i) => s[..i].to_string(),
+                    None => s,
+                }
+            }
+        }
+    }
+}
+
+/// Decode bytes as UTF-8 text without BOM. Invalid UTF-8 is replaced and
+/// reported at the first bad byte.
+pub fn decode(file: FileId, bytes: Vec<u8>) -> (String, bool, Option<Problem>) {
+    let (bom, bytes) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => (true, rest.to_vec()),
+        None => (false, bytes),
+    };
+    match String::from_utf8(bytes) {
+        Ok(text) => (text, bom, None),
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let bad = e.as_bytes()[at];
+            let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            let problem = Problem {
+                kind: ProblemKind::Syntax,
+                span: Span::new(file, at, at + '\u{FFFD}'.len_utf8()),
+                message: format!(
+                    "the file is not valid UTF-8 (byte 0x{bad:02X}); YAML files must be UTF-8 text"
+                ),
+                related: Vec::new(),
+            };
+            (text, bom, Some(problem))
+        }
+    }
+}
+
+/// Load one file into `sources`.
+pub fn load_file(
+    sources: &mut SourceMap,
+    input: &Input,
+    limits: &Limits,
+) -> Result<LoadedFile, LoadError> {
+    let err = |message: String| LoadError {
+        path: input.path.clone(),
+        message,
+    };
+    let bytes = match &input.content {
+        Some(b) if b.len() as u64 > limits.max_file_size => Err(b.len() as u64),
+        Some(b) => Ok(b.clone()),
+        None => read_bytes(&input.path, limits.max_file_size).map_err(err)?,
+    };
+    let id = FileId(sources.len() as u32);
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(size) => {
+            sources.add(SourceFile::new(input.path.clone(), "", false));
+            let yaml = yaml::parse(id, "", limits);
+            let problem = Problem {
+                kind: ProblemKind::Budget,
+                span: Span::new(id, 0, 0),
+                message: format!(
+                    "the file has {size} bytes, more than the limit of {} bytes; it is not linted (raise the limit with --max-file-size)",
+                    limits.max_file_size
+                ),
+                related: Vec::new(),
+            };
+            let mut yaml = yaml;
+            yaml.problems.push(problem);
+            return Ok(LoadedFile {
+                id,
+                yaml,
+                documents: Vec::new(),
+                versions: Vec::new(),
+            });
+        }
+    };
+    let (text, bom, utf8_problem) = decode(id, bytes);
+    sources.add(SourceFile::new(input.path.clone(), text, bom));
+    let text = sources.get(id).text.clone();
+    if let Some(problem) = utf8_problem {
+        // Do not guess at the structure of text that is not text.
+        let mut yaml = yaml::parse(id, "", limits);
+        yaml.problems.push(problem);
+        return Ok(LoadedFile {
+            id,
+            yaml,
+            documents: Vec::new(),
+            versions: Vec::new(),
+        });
+    }
+    let mut yaml = yaml::parse(id, &text, limits);
+    let mut documents = Vec::new();
+    let mut versions = Vec::new();
+    let mut problems = Vec::new();
+    for doc in &yaml.documents {
+        let Some(root) = doc.root else { continue };
+        if doc.broken {
+            continue;
+        }
+        let mut resolver = Resolver::new(&yaml, &text, limits);
+        let result = resolver.resolve_root(root);
+        problems.append(&mut resolver.problems);
+        let Ok(value) = result else { continue };
+        if value.is_null() {
+            continue;
+        }
+        if !matches!(value.kind, ValueKind::Map(_) | ValueKind::Invalid) {
+            problems.push(Problem {
+                kind: ProblemKind::Structure,
+                span: value.span,
+                message: format!(
+                    "the top-level of a Compose file must be a mapping (of `services:`, `volumes:`, ...), found {}",
+                    value.type_name()
+                ),
+                related: Vec::new(),
+            });
+            continue;
+        }
+        if let Some(e) = value.as_map().and_then(|m| m.entry("version")) {
+            versions.push((e.key.span, e.value.span));
+        }
+        documents.push(value);
+    }
+    let has_syntax_error = yaml
+        .problems
+        .iter()
+        .chain(&problems)
+        .any(|p| matches!(p.kind, ProblemKind::Syntax | ProblemKind::Budget));
+    let non_empty = yaml
+        .documents
+        .iter()
+        .any(|d| d.root.is_some_and(|r| !is_null_node(&yaml, &text, r)));
+    if !has_syntax_error && !non_empty {
+        let first_line = text.lines().next().map_or(0, str::len);
+        problems.push(Problem {
+            kind: ProblemKind::Structure,
+            span: Span::new(id, 0, first_line),
+            message: "empty compose file: there is nothing but comments and blank space"
+                .to_string(),
+            related: Vec::new(),
+        });
+    }
+    yaml.problems.append(&mut problems);
+    Ok(LoadedFile {
+        id,
+        yaml,
+        documents,
+        versions,
+    })
+}
+
+fn is_null_node(yaml: &YamlFile, text: &str, id: crate::load::yaml::NodeId) -> bool {
+    match &yaml.node(id).kind {
+        crate::load::yaml::NodeKind::Scalar { style, .. } => {
+            *style == crate::load::yaml::Style::Plain
+                && matches!(
+                    yaml.scalar_text(text, id),
+                    Some("" | "~" | "null" | "Null" | "NULL")
+                )
+        }
+        _ => false,
+    }
+}
+
+/// Load the files of one project, in Compose's order, and merge them.
+pub fn load_project(inputs: &[Input], limits: &Limits) -> Result<LoadedProject, Vec<LoadError>> {
+    let mut sources = SourceMap::new();
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    for input in inputs {
+        match load_file(&mut sources, input, limits) {
+            Ok(f) => files.push(f),
+            Err(e) => errors.push(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut root: Option<Value> = None;
+    for file in &mut files {
+        for doc in std::mem::take(&mut file.documents) {
+            root = Some(match root {
+                None => doc,
+                Some(base) => merge::merge(base, doc),
+            });
+        }
+    }
+    if let Some(root) = root.as_mut() {
+        merge::strip_resets(root);
+    }
+    let problems = files
+        .iter()
+        .flat_map(|f| f.yaml.problems.iter().cloned())
+        .collect();
+    Ok(LoadedProject {
+        sources,
+        files,
+        root,
+        problems,
+    })
+}

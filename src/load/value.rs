@@ -1,0 +1,597 @@
+//! The effective YAML value of a document: aliases expanded and merge keys
+//! (`<<: *a`, `<<: [*a, *b]`) resolved, every node still carrying the span
+//! where it is written plus, when it arrived through an alias or a merge key,
+//! the site that pulled it in ([`Via`]).
+//!
+//! Expansion runs under budgets (values created through aliases, nesting
+//! depth), so an alias bomb ends in a `yaml-syntax` finding, not in an
+//! exhausted machine.
+
+use crate::load::Limits;
+use crate::load::problem::{Problem, ProblemKind};
+use crate::load::yaml::{NodeId, NodeKind, ScalarText, Style, Tag, YamlFile};
+use crate::span::Span;
+
+/// How a value came to be where it is used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViaKind {
+    /// `key: *anchor`
+    Alias,
+    /// `<<: *anchor`
+    Merge,
+    /// `extends:` of the service.
+    Extends,
+    /// Supplied by a later file (an override file or a later `-f`) or a
+    /// later document of the same file.
+    Override,
+    /// Imported by a top-level `include`.
+    Include,
+}
+
+/// The site that pulled a value in: an alias, a merge key, an `extends`...
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Via {
+    pub span: Span,
+    pub kind: ViaKind,
+}
+
+impl Via {
+    pub fn label(&self) -> &'static str {
+        match self.kind {
+            ViaKind::Alias => "used through this alias",
+            ViaKind::Merge => "merged in here",
+            ViaKind::Extends => "inherited through `extends` here",
+            ViaKind::Override => "applied by this file",
+            ViaKind::Include => "included here",
+        }
+    }
+}
+
+/// Compose's merge tags, kept on the value they are written on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MergeTag {
+    Reset,
+    Override,
+}
+
+/// The YAML 1.2 core-schema type of a scalar.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum ScalarType {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str,
+}
+
+#[derive(Clone, Debug)]
+pub struct Scalar {
+    pub text: Box<str>,
+    pub style: Style,
+    pub ty: ScalarType,
+    /// Source offset where `text` is written character for character (plain
+    /// scalars and quoted ones without escapes); `None` when escapes or line
+    /// folding changed the text, so only the whole span is known.
+    pub exact: Option<u32>,
+}
+
+#[derive(Clone, Debug)]
+pub enum ValueKind {
+    Scalar(Scalar),
+    Seq(Vec<Value>),
+    Map(Map),
+    /// Could not be built (undefined alias...), already reported.
+    Invalid,
+}
+
+#[derive(Clone, Debug)]
+pub struct Value {
+    pub kind: ValueKind,
+    pub span: Span,
+    pub via: Option<Via>,
+    pub tag: Option<MergeTag>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Key {
+    pub text: Box<str>,
+    pub span: Span,
+    pub via: Option<Via>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Entry {
+    pub key: Key,
+    pub value: Value,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Map {
+    pub entries: Vec<Entry>,
+}
+
+impl Map {
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.entry(key).map(|e| &e.value)
+    }
+
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.entries.iter().find(|e| &*e.key.text == key)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&Key, &Value)> {
+        self.entries.iter().map(|e| (&e.key, &e.value))
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+impl Value {
+    pub fn as_map(&self) -> Option<&Map> {
+        match &self.kind {
+            ValueKind::Map(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn as_seq(&self) -> Option<&[Value]> {
+        match &self.kind {
+            ValueKind::Seq(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn as_scalar(&self) -> Option<&Scalar> {
+        match &self.kind {
+            ValueKind::Scalar(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The text of a non-null scalar.
+    pub fn as_str(&self) -> Option<&str> {
+        match &self.kind {
+            ValueKind::Scalar(s) if s.ty != ScalarType::Null => Some(&s.text),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(&self.kind, ValueKind::Scalar(s) if s.ty == ScalarType::Null)
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Value> {
+        self.as_map()?.get(key)
+    }
+
+    /// A sub-span of a scalar's text (byte range relative to the text). Falls
+    /// back to the whole span when the text is not written verbatim.
+    pub fn subspan(&self, rel: std::ops::Range<usize>) -> Span {
+        match &self.kind {
+            ValueKind::Scalar(Scalar {
+                exact: Some(start), ..
+            }) => Span {
+                file: self.span.file,
+                start: start + rel.start as u32,
+                end: start + rel.end as u32,
+            },
+            _ => self.span,
+        }
+    }
+
+    /// Human name of the value's type, for messages.
+    pub fn type_name(&self) -> &'static str {
+        match &self.kind {
+            ValueKind::Scalar(s) => match s.ty {
+                ScalarType::Null => "null",
+                ScalarType::Bool(_) => "a boolean",
+                ScalarType::Int(_) => "an integer",
+                ScalarType::Float(_) => "a number",
+                ScalarType::Str => "a string",
+            },
+            ValueKind::Seq(_) => "a list",
+            ValueKind::Map(_) => "a mapping",
+            ValueKind::Invalid => "an invalid value",
+        }
+    }
+}
+
+/// Resolve the YAML 1.2 core schema type of a plain scalar.
+pub fn resolve_plain(text: &str) -> ScalarType {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return ScalarType::Null,
+        "true" | "True" | "TRUE" => return ScalarType::Bool(true),
+        "false" | "False" | "FALSE" => return ScalarType::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return ScalarType::Float(f64::INFINITY);
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return ScalarType::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return ScalarType::Float(f64::NAN),
+        _ => {}
+    }
+    let b = text.as_bytes();
+    let first = b[0];
+    if !(first.is_ascii_digit() || matches!(first, b'-' | b'+' | b'.')) {
+        return ScalarType::Str;
+    }
+    let (neg, digits) = match first {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    if !digits.is_empty() && digits.bytes().all(|c| c.is_ascii_digit()) {
+        return match text.parse::<i64>() {
+            Ok(v) => ScalarType::Int(v),
+            Err(_) => ScalarType::Float(text.parse().unwrap_or(f64::INFINITY)),
+        };
+    }
+    if !neg && first != b'+' {
+        if let Some(hex) = text.strip_prefix("0x") {
+            if let Ok(v) = i64::from_str_radix(hex, 16) {
+                return ScalarType::Int(v);
+            }
+        }
+        if let Some(oct) = text.strip_prefix("0o") {
+            if let Ok(v) = i64::from_str_radix(oct, 8) {
+                return ScalarType::Int(v);
+            }
+        }
+    }
+    if is_float(digits) {
+        if let Ok(v) = text.parse::<f64>() {
+            return ScalarType::Float(v);
+        }
+    }
+    ScalarType::Str
+}
+
+/// `(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`
+fn is_float(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let int_start = i;
+    while i < b.len() && b[i].is_ascii_digit() {
+        i += 1;
+    }
+    let int_digits = i - int_start;
+    let mut frac_digits = 0;
+    if i < b.len() && b[i] == b'.' {
+        i += 1;
+        let f = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        frac_digits = i - f;
+        if int_digits == 0 && frac_digits == 0 {
+            return false;
+        }
+    } else if int_digits == 0 {
+        return false;
+    }
+    let _ = frac_digits;
+    if i < b.len() && (b[i] == b'e' || b[i] == b'E') {
+        i += 1;
+        if i < b.len() && (b[i] == b'+' || b[i] == b'-') {
+            i += 1;
+        }
+        let e = i;
+        while i < b.len() && b[i].is_ascii_digit() {
+            i += 1;
+        }
+        if i == e {
+            return false;
+        }
+    }
+    i == b.len()
+}
+
+/// Stops a document's resolution when a budget is exhausted.
+#[derive(Debug)]
+pub struct Abort;
+
+/// Expands one document of a [`YamlFile`] into a [`Value`].
+pub struct Resolver<'a> {
+    yaml: &'a YamlFile,
+    text: &'a str,
+    limits: &'a Limits,
+    /// Values created inside alias expansions so far.
+    expanded: usize,
+    budget: usize,
+    pub problems: Vec<Problem>,
+}
+
+impl<'a> Resolver<'a> {
+    pub fn new(yaml: &'a YamlFile, text: &'a str, limits: &'a Limits) -> Resolver<'a> {
+        let budget = limits.max_alias_values.saturating_add(2 * yaml.nodes.len());
+        Resolver {
+            yaml,
+            text,
+            limits,
+            expanded: 0,
+            budget,
+            problems: Vec::new(),
+        }
+    }
+
+    pub fn resolve_root(&mut self, root: NodeId) -> Result<Value, Abort> {
+        self.resolve(root, None, 0)
+    }
+
+    fn span(&self, id: NodeId) -> Span {
+        self.yaml.span(id)
+    }
+
+    fn budget_problem(&mut self, span: Span, message: String) -> Abort {
+        self.problems.push(Problem {
+            kind: ProblemKind::Budget,
+            span,
+            message,
+            related: Vec::new(),
+        });
+        Abort
+    }
+
+    fn resolve(&mut self, id: NodeId, via: Option<Via>, depth: usize) -> Result<Value, Abort> {
+        if depth > self.limits.max_value_depth {
+            let span = via.map_or(self.span(id), |v| v.span);
+            return Err(self.budget_problem(
+                span,
+                format!(
+                    "the document nests deeper than {} levels once aliases are expanded",
+                    self.limits.max_value_depth
+                ),
+            ));
+        }
+        if via.is_some() {
+            self.expanded += 1;
+            if self.expanded > self.budget {
+                let span = via.map_or(self.span(id), |v| v.span);
+                return Err(self.budget_problem(
+                    span,
+                    format!(
+                        "expanding aliases creates more than {} values (an alias bomb?); the document is not linted further",
+                        self.budget
+                    ),
+                ));
+            }
+        }
+        let node = self.yaml.node(id);
+        let span = self.span(id);
+        let tag = match node.tag {
+            Some(Tag::Reset) => Some(MergeTag::Reset),
+            Some(Tag::Override) => Some(MergeTag::Override),
+            _ => None,
+        };
+        let kind = match &node.kind {
+            NodeKind::Alias { target } => {
+                let via = via.or(Some(Via {
+                    span,
+                    kind: ViaKind::Alias,
+                }));
+                let mut v = self.resolve(*target, via, depth + 1)?;
+                if tag.is_some() {
+                    v.tag = tag;
+                }
+                return Ok(v);
+            }
+            NodeKind::Invalid => ValueKind::Invalid,
+            NodeKind::Scalar { text, style } => {
+                let (text, exact) = match text {
+                    ScalarText::Source { start, end } => (
+                        Box::<str>::from(&self.text[*start as usize..*end as usize]),
+                        Some(*start),
+                    ),
+                    ScalarText::Owned(s) => (s.clone(), None),
+                };
+                let ty = match (&node.tag, style) {
+                    (Some(Tag::Core(core)), _) => core_tagged(core, &text),
+                    (_, Style::Plain) => resolve_plain(&text),
+                    _ => ScalarType::Str,
+                };
+                ValueKind::Scalar(Scalar {
+                    text,
+                    style: *style,
+                    ty,
+                    exact,
+                })
+            }
+            NodeKind::Seq(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items {
+                    out.push(self.resolve(*item, via, depth + 1)?);
+                }
+                ValueKind::Seq(out)
+            }
+            NodeKind::Map(entries) => ValueKind::Map(self.resolve_map(entries, via, depth)?),
+        };
+        Ok(Value {
+            kind,
+            span,
+            via,
+            tag,
+        })
+    }
+
+    fn is_merge_key(&self, id: NodeId) -> bool {
+        let node = self.yaml.node(id);
+        matches!(
+            &node.kind,
+            NodeKind::Scalar {
+                style: Style::Plain,
+                ..
+            }
+        ) && self.yaml.scalar_text(self.text, id) == Some("<<")
+    }
+
+    fn resolve_map(
+        &mut self,
+        entries: &[(NodeId, NodeId)],
+        via: Option<Via>,
+        depth: usize,
+    ) -> Result<Map, Abort> {
+        let mut out: Vec<Entry> = Vec::with_capacity(entries.len());
+        // Keys written explicitly win over merged ones, wherever they are.
+        let has_merge = entries.iter().any(|(k, _)| self.is_merge_key(*k));
+        let explicit: Vec<&str> = if has_merge {
+            entries
+                .iter()
+                .filter(|(k, _)| !self.is_merge_key(*k))
+                .filter_map(|(k, _)| self.yaml.scalar_text(self.text, *k))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let mut merged_keys: Vec<Box<str>> = Vec::new();
+        let mut index: Option<std::collections::HashMap<Box<str>, usize>> = None;
+        for (k, v) in entries {
+            if has_merge && self.is_merge_key(*k) {
+                let sources = self.merge_sources(*v);
+                for (source, site) in sources {
+                    let merge_via = via.or(Some(Via {
+                        span: site,
+                        kind: ViaKind::Merge,
+                    }));
+                    let value = self.resolve(source, merge_via, depth + 1)?;
+                    match value.kind {
+                        ValueKind::Map(m) => {
+                            for e in m.entries {
+                                if explicit.contains(&&*e.key.text) || merged_keys.contains(&e.key.text) {
+                                    continue;
+                                }
+                                merged_keys.push(e.key.text.clone());
+                                if let Some(index) = index.as_mut() {
+                                    index.insert(e.key.text.clone(), out.len());
+                                }
+                                out.push(e);
+                            }
+                        }
+                        ValueKind::Invalid => {}
+                        _ => self.problems.push(Problem {
+                            kind: ProblemKind::Syntax,
+                            span: site,
+                            message: format!(
+                                "the merge key `<<` needs a mapping or a list of mappings, found {}",
+                                value.type_name()
+                            ),
+                            related: Vec::new(),
+                        }),
+                    }
+                }
+                continue;
+            }
+            let key_node = self.yaml.node(*k);
+            let key_span = self.span(*k);
+            let key_text: Box<str> = match &key_node.kind {
+                NodeKind::Scalar { .. } => {
+                    self.yaml.scalar_text(self.text, *k).unwrap_or("").into()
+                }
+                NodeKind::Alias { target } => match self.yaml.scalar_text(self.text, *target) {
+                    Some(t) => t.into(),
+                    None => {
+                        self.non_string_key(key_span);
+                        continue;
+                    }
+                },
+                NodeKind::Invalid => continue,
+                _ => {
+                    self.non_string_key(key_span);
+                    continue;
+                }
+            };
+            let value = self.resolve(*v, via, depth + 1)?;
+            let entry = Entry {
+                key: Key {
+                    text: key_text,
+                    span: key_span,
+                    via,
+                },
+                value,
+            };
+            // A duplicate key (already reported): the last occurrence wins.
+            let prev = if out.len() > 16 {
+                let index = index.get_or_insert_with(|| {
+                    out.iter()
+                        .enumerate()
+                        .map(|(i, e)| (e.key.text.clone(), i))
+                        .collect()
+                });
+                match index.get(&entry.key.text) {
+                    Some(&i) => Some(i),
+                    None => {
+                        index.insert(entry.key.text.clone(), out.len());
+                        None
+                    }
+                }
+            } else {
+                out.iter().position(|e| e.key.text == entry.key.text)
+            };
+            match prev {
+                Some(i) => out[i] = entry,
+                None => out.push(entry),
+            }
+        }
+        Ok(Map { entries: out })
+    }
+
+    fn non_string_key(&mut self, span: Span) {
+        self.problems.push(Problem {
+            kind: ProblemKind::Structure,
+            span,
+            message: "a mapping key must be a string, not a list or a mapping".to_string(),
+            related: Vec::new(),
+        });
+    }
+
+    /// The nodes a `<<` value merges, each with the site to show as "merged
+    /// in here".
+    fn merge_sources(&mut self, v: NodeId) -> Vec<(NodeId, Span)> {
+        match &self.yaml.node(v).kind {
+            NodeKind::Seq(items) => items.iter().map(|i| (*i, self.span(*i))).collect(),
+            _ => vec![(v, self.span(v))],
+        }
+    }
+}
+
+fn core_tagged(core: &str, text: &str) -> ScalarType {
+    match core {
+        "str" => ScalarType::Str,
+        "null" => ScalarType::Null,
+        "bool" | "int" | "float" => match resolve_plain(text) {
+            ScalarType::Str | ScalarType::Null => ScalarType::Str,
+            t => t,
+        },
+        _ => resolve_plain(text),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_scalars_resolve_like_yaml_1_2() {
+        assert_eq!(resolve_plain(""), ScalarType::Null);
+        assert_eq!(resolve_plain("~"), ScalarType::Null);
+        assert_eq!(resolve_plain("true"), ScalarType::Bool(true));
+        assert_eq!(resolve_plain("yes"), ScalarType::Str);
+        assert_eq!(resolve_plain("off"), ScalarType::Str);
+        assert_eq!(resolve_plain("42"), ScalarType::Int(42));
+        assert_eq!(resolve_plain("-7"), ScalarType::Int(-7));
+        assert_eq!(resolve_plain("0x1F"), ScalarType::Int(31));
+        assert_eq!(resolve_plain("0o17"), ScalarType::Int(15));
+        assert_eq!(resolve_plain("0.5"), ScalarType::Float(0.5));
+        assert_eq!(resolve_plain(".5"), ScalarType::Float(0.5));
+        assert_eq!(resolve_plain("1e3"), ScalarType::Float(1000.0));
+        assert_eq!(resolve_plain("22:22"), ScalarType::Str);
+        assert_eq!(resolve_plain("1.2.3"), ScalarType::Str);
+        assert_eq!(resolve_plain("."), ScalarType::Str);
+        assert_eq!(resolve_plain("-"), ScalarType::Str);
+        assert_eq!(resolve_plain("512m"), ScalarType::Str);
+    }
+}

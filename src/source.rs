@@ -1,0 +1,207 @@
+//! Source files: their text, their display path and a line index.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::span::{FileId, Span};
+
+/// One loaded file.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as given or discovered (used for display and for reading
+    /// relative files); `-` style inputs carry their `--stdin-filename`.
+    pub path: PathBuf,
+    /// The text, without a leading UTF-8 byte order mark. Invalid UTF-8 was
+    /// replaced with U+FFFD (and reported).
+    pub text: Arc<str>,
+    /// Whether the file started with a UTF-8 byte order mark.
+    pub bom: bool,
+    pub lines: LineIndex,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, text: impl Into<Arc<str>>, bom: bool) -> SourceFile {
+        let text = text.into();
+        let lines = LineIndex::new(&text);
+        SourceFile {
+            path,
+            text,
+            bom,
+            lines,
+        }
+    }
+
+    /// The text of a span (empty when out of range).
+    pub fn slice(&self, span: Span) -> &str {
+        self.text.get(span.range()).unwrap_or("")
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.lines.line_col(&self.text, offset)
+    }
+}
+
+/// Start offsets of every line. Line breaks are `\n`, `\r\n` and a lone `\r`,
+/// as in YAML.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<u32>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let bytes = text.as_bytes();
+        let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
+        starts.push(0);
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'\n' => starts.push((i + 1) as u32),
+                b'\r' => {
+                    if bytes.get(i + 1) == Some(&b'\n') {
+                        i += 1;
+                    }
+                    starts.push((i + 1) as u32);
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        LineIndex { starts }
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.starts.len()
+    }
+
+    /// 0-based line containing `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        match self.starts.binary_search(&(offset as u32)) {
+            Ok(line) => line,
+            Err(next) => next - 1,
+        }
+    }
+
+    /// Byte offset where 0-based `line` starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.starts.get(line).copied().unwrap_or(u32::MAX) as usize
+    }
+
+    /// Byte range of 0-based `line`, without its line break.
+    pub fn line_range(&self, text: &str, line: usize) -> std::ops::Range<usize> {
+        let start = self.line_start(line).min(text.len());
+        let mut end = self.line_start(line + 1).min(text.len());
+        let bytes = text.as_bytes();
+        while end > start && matches!(bytes[end - 1], b'\n' | b'\r') {
+            end -= 1;
+        }
+        start..end
+    }
+
+    /// 1-based line and 1-based column counted in characters.
+    pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        let start = self.line_start(line).min(offset);
+        let col = text[start..offset].chars().count();
+        (line + 1, col + 1)
+    }
+
+    /// Column of `offset` in UTF-16 code units (0-based), for LSP and SARIF.
+    pub fn utf16_col(&self, text: &str, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.line_of(offset);
+        let start = self.line_start(line).min(offset);
+        let col = text[start..offset].encode_utf16().count();
+        (line, col)
+    }
+}
+
+fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+    while offset > 0 && !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// The files of one project (a base file, its overrides, included and
+/// extended files). Indexed by [`FileId`].
+#[derive(Debug, Default, Clone)]
+pub struct SourceMap {
+    files: Vec<Arc<SourceFile>>,
+}
+
+impl SourceMap {
+    pub fn new() -> SourceMap {
+        SourceMap::default()
+    }
+
+    pub fn add(&mut self, file: SourceFile) -> FileId {
+        self.add_shared(Arc::new(file))
+    }
+
+    pub fn add_shared(&mut self, file: Arc<SourceFile>) -> FileId {
+        let id = FileId(self.files.len() as u32);
+        self.files.push(file);
+        id
+    }
+
+    pub fn get(&self, id: FileId) -> &Arc<SourceFile> {
+        &self.files[id.0 as usize]
+    }
+
+    pub fn find(&self, path: &Path) -> Option<FileId> {
+        self.files
+            .iter()
+            .position(|f| f.path == path)
+            .map(|i| FileId(i as u32))
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (FileId, &Arc<SourceFile>)> {
+        self.files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (FileId(i as u32), f))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+
+    pub fn slice(&self, span: Span) -> &str {
+        self.get(span.file).slice(span)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_and_line_breaks() {
+        let text = "a: 1\r\nb: é x\rc: 3\nd";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.line_count(), 4);
+        assert_eq!(idx.line_col(text, 0), (1, 1));
+        // `x` on line 2 comes after a two-byte `é`.
+        let x = text.find('x').unwrap();
+        assert_eq!(idx.line_col(text, x), (2, 6));
+        assert_eq!(idx.line_col(text, text.find('c').unwrap()), (3, 1));
+        assert_eq!(idx.line_col(text, text.len()), (4, 2));
+        assert_eq!(idx.line_range(text, 0), 0..4);
+    }
+
+    #[test]
+    fn utf16_columns_count_surrogate_pairs() {
+        let text = "k: \"𝄞\" v";
+        let idx = LineIndex::new(text);
+        let v = text.find('v').unwrap();
+        assert_eq!(idx.utf16_col(text, v), (0, 8));
+        assert_eq!(idx.line_col(text, v), (1, 8));
+    }
+}
