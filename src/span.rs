@@ -53,7 +53,7 @@ impl Span {
     }
 
     /// A sub-span, given a range relative to this span's start. Clamped.
-    pub fn sub(self, rel: Range<usize>) -> Span {
+    pub fn slice(self, rel: Range<usize>) -> Span {
         let start = (self.start as usize + rel.start).min(self.end as usize);
         let end = (self.start as usize + rel.end).clamp(start, self.end as usize);
         Span::new(self.file, start, end)

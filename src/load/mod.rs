@@ -16,6 +16,22 @@ pub use problem::{Problem, ProblemKind};
 pub use project::{Input, LoadedFile, LoadedProject, load_project};
 pub use value::{Entry, Key, Map, MergeTag, Scalar, ScalarType, Value, ValueKind, Via, ViaKind};
 
+/// Compose's default file names, in its order of preference.
+pub const DEFAULT_FILE_NAMES: [&str; 4] = [
+    "compose.yaml",
+    "compose.yml",
+    "docker-compose.yml",
+    "docker-compose.yaml",
+];
+
+/// Compose's override file names, in its order of preference.
+pub const OVERRIDE_FILE_NAMES: [&str; 4] = [
+    "compose.override.yml",
+    "compose.override.yaml",
+    "docker-compose.override.yml",
+    "docker-compose.override.yaml",
+];
+
 /// Resource budgets against hostile input. The defaults load a legitimate
 /// 30 MB file with 20,000 services.
 #[derive(Clone, Debug)]

@@ -14,6 +14,11 @@ pub enum ProblemKind {
     /// The file is not a Compose document at all (empty, not a mapping, a
     /// key that is not a string); reported as `schema`.
     Structure,
+    /// A violation of the Compose schema (`schema`).
+    Schema,
+    /// Accepted by Compose with a warning (YAML 1.1 booleans): `schema` at
+    /// warning.
+    SchemaWarning,
 }
 
 impl ProblemKind {
@@ -22,7 +27,7 @@ impl ProblemKind {
         match self {
             ProblemKind::Syntax | ProblemKind::Budget => "yaml-syntax",
             ProblemKind::DuplicateKey => "duplicate-key",
-            ProblemKind::Structure => "schema",
+            ProblemKind::Structure | ProblemKind::Schema | ProblemKind::SchemaWarning => "schema",
         }
     }
 }

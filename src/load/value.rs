@@ -232,21 +232,21 @@ pub fn resolve_plain(text: &str) -> ScalarType {
         };
     }
     if !neg && first != b'+' {
-        if let Some(hex) = text.strip_prefix("0x") {
-            if let Ok(v) = i64::from_str_radix(hex, 16) {
-                return ScalarType::Int(v);
-            }
+        if let Some(hex) = text.strip_prefix("0x")
+            && let Ok(v) = i64::from_str_radix(hex, 16)
+        {
+            return ScalarType::Int(v);
         }
-        if let Some(oct) = text.strip_prefix("0o") {
-            if let Ok(v) = i64::from_str_radix(oct, 8) {
-                return ScalarType::Int(v);
-            }
+        if let Some(oct) = text.strip_prefix("0o")
+            && let Ok(v) = i64::from_str_radix(oct, 8)
+        {
+            return ScalarType::Int(v);
         }
     }
-    if is_float(digits) {
-        if let Ok(v) = text.parse::<f64>() {
-            return ScalarType::Float(v);
-        }
+    if is_float(digits)
+        && let Ok(v) = text.parse::<f64>()
+    {
+        return ScalarType::Float(v);
     }
     ScalarType::Str
 }

@@ -207,10 +207,10 @@ impl<'a> Builder<'a> {
             match parser.next_event() {
                 None => break,
                 Some(Ok((event, span))) => {
-                    if let Err(stop) = self.event(event, span) {
-                        if stop {
-                            break;
-                        }
+                    if let Err(stop) = self.event(event, span)
+                        && stop
+                    {
+                        break;
                     }
                 }
                 Some(Err(err)) => {
@@ -219,6 +219,15 @@ impl<'a> Builder<'a> {
                         .byte_offset()
                         .unwrap_or(self.text.len())
                         .min(self.text.len());
+                    let mut offset = offset;
+                    if matches!(err.kind(), granit_parser::ErrorKind::TabInBlockIndentation) {
+                        // Point at the tab itself, not past it.
+                        let line_start =
+                            self.text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+                        if let Some(tab) = self.text[line_start..].find('\t') {
+                            offset = line_start + tab;
+                        }
+                    }
                     let message = syntax_message(err.kind());
                     self.problem(ProblemKind::Syntax, self.char_span(offset), message);
                     if let Some(mut doc) = self.doc.take() {

@@ -1,0 +1,105 @@
+//! Small helpers shared by the stages.
+
+/// Whether `s` holds a Compose interpolation: `$` followed by `{` or a name
+/// start, and not escaped as `$$`.
+pub fn has_interpolation(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'$' {
+            match b.get(i + 1) {
+                Some(b'$') => {
+                    i += 2;
+                    continue;
+                }
+                Some(c) if *c == b'{' || *c == b'_' || c.is_ascii_alphabetic() => return true,
+                _ => {}
+            }
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Optimal string alignment distance (Damerau-Levenshtein without
+/// substring transpositions), capped for speed.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    if a.len().abs_diff(b.len()) > 3 {
+        return a.len().abs_diff(b.len());
+    }
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            d[i][j] = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+            }
+        }
+    }
+    d[a.len()][b.len()]
+}
+
+/// The closest candidate within an edit distance of 2 (1 for short words),
+/// or one that differs only in case, `-` versus `_`, or a missing `s`.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    let normalized = |s: &str| s.to_ascii_lowercase().replace('-', "_");
+    let w = normalized(word);
+    let max = if word.chars().count() <= 4 { 1 } else { 2 };
+    let mut best: Option<(usize, &'a str)> = None;
+    for c in candidates {
+        if c == word {
+            continue;
+        }
+        let d = if normalized(c) == w {
+            0
+        } else {
+            edit_distance(&w, &normalized(c))
+        };
+        if d <= max && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn interpolation_is_recognised() {
+        assert!(has_interpolation("${A}"));
+        assert!(has_interpolation("x$A"));
+        assert!(has_interpolation("$_a"));
+        assert!(!has_interpolation("$$A"));
+        assert!(!has_interpolation("a$1"));
+        assert!(!has_interpolation("cost $ 5"));
+        assert!(!has_interpolation("trailing$"));
+    }
+
+    #[test]
+    fn suggestions() {
+        let keys = ["image", "depends_on", "ports", "environment"];
+        assert_eq!(did_you_mean("imagee", keys), Some("image"));
+        assert_eq!(did_you_mean("imgae", keys), Some("image"));
+        assert_eq!(did_you_mean("depend_on", keys), Some("depends_on"));
+        assert_eq!(did_you_mean("depends-on", keys), Some("depends_on"));
+        assert_eq!(did_you_mean("Image", keys), Some("image"));
+        assert_eq!(did_you_mean("volumes", keys), None);
+        assert_eq!(did_you_mean("prot", keys), None);
+    }
+}
