@@ -1,0 +1,116 @@
+//! Model: the effective value of a project → the typed Compose [`Project`].
+//!
+//! - [`schema`] validates the value against the Compose JSON schema.
+//! - [`lower`] builds the typed model ([`types`]), normalising short and long
+//!   syntax; [`syntax`] holds the short-syntax parsers it uses.
+
+pub mod lower;
+pub mod schema;
+pub mod syntax;
+pub mod types;
+pub mod words;
+
+pub use types::*;
+
+use crate::load::{LoadedProject, ValueKind};
+
+/// Validate and lower a loaded project.
+pub fn build(loaded: LoadedProject) -> Project {
+    let LoadedProject {
+        sources,
+        files,
+        root,
+        mut problems,
+    } = loaded;
+    let complete = files.len() > 1
+        || files.first().is_some_and(|f| {
+            let path = &sources.get(f.id).path;
+            path.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| crate::load::DEFAULT_FILE_NAMES.contains(&n))
+        });
+    let mut project = Project {
+        complete,
+        sources,
+        files: files
+            .into_iter()
+            .map(|f| FileFacts {
+                id: f.id,
+                comments: f.yaml.comments,
+                versions: f.versions,
+            })
+            .collect(),
+        ..Project::default()
+    };
+    if let Some(root) = &root {
+        problems.extend(schema::validate(root));
+        lower_root(&mut project, root);
+    }
+    project.root = root;
+    project.problems = problems;
+    project
+}
+
+fn lower_root(project: &mut Project, root: &crate::load::Value) {
+    let Some(map) = root.as_map() else { return };
+    for e in &map.entries {
+        let v = &e.value;
+        let named = |v: &crate::load::Value| -> Vec<(String, Resource)> {
+            v.as_map()
+                .map(|m| {
+                    m.entries
+                        .iter()
+                        .filter(|e| !e.key.text.starts_with("x-"))
+                        .map(|e| (e.key.text.to_string(), lower::resource(e)))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        match &*e.key.text {
+            "name" => project.name = lower::sp_str(v),
+            "services" => {
+                project.services_key = Some(e.key.span);
+                if let ValueKind::Map(m) = &v.kind {
+                    project.services.reserve(m.entries.len());
+                    for (i, s) in m.entries.iter().enumerate() {
+                        if s.key.text.starts_with("x-") {
+                            continue;
+                        }
+                        project
+                            .services
+                            .insert(s.key.text.to_string(), lower::service(s, i));
+                    }
+                }
+            }
+            "networks" => project.networks = named(v).into_iter().collect(),
+            "volumes" => project.volumes = named(v).into_iter().collect(),
+            "secrets" => project.secrets = named(v).into_iter().collect(),
+            "configs" => project.configs = named(v).into_iter().collect(),
+            "models" => project.models = named(v).into_iter().collect(),
+            "include" => {
+                if let Some(items) = v.as_seq() {
+                    project.include = items.iter().filter_map(lower::include).collect();
+                }
+            }
+            k if k.starts_with("x-") => {
+                project
+                    .extensions
+                    .push(Sp::new(k.to_string(), e.key.span, e.key.via))
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Project {
+    /// The effective (raw) value of a service.
+    pub fn raw_service(&self, service: &Service) -> Option<&crate::load::Value> {
+        let services = self.root.as_ref()?.get("services")?.as_map()?;
+        services.entries.get(service.index).map(|e| &e.value)
+    }
+
+    /// A service by name.
+    pub fn service(&self, name: &str) -> Option<&Service> {
+        self.services.get(name)
+    }
+}
