@@ -1,6 +1,6 @@
 //! dockmaster: a linter and policy checker for Docker Compose files.
 //!
-//! The pipeline, one folder per stage:
+//! The pipeline, one folder per stage; data flows one way:
 //!
 //! 1. [`load`]: files → spanned YAML trees → the effective value of a project
 //!    (aliases, merge keys, documents and files merged).
@@ -11,7 +11,12 @@
 //! 4. [`report`]: one module per output format.
 //! 5. [`cli`]: the `dockmaster` command.
 
+pub mod cli;
 pub mod diag;
 pub mod load;
+pub mod model;
+pub mod report;
+pub mod rules;
 pub mod source;
 pub mod span;
+pub mod util;

@@ -1,0 +1,92 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "dockmaster",
+    version,
+    about = "A linter and policy checker for Docker Compose files",
+    long_about = "A linter and policy checker for Docker Compose files.\n\nExit codes: 0 no finding at or above --fail-on; 1 findings at or above it; 2 usage, I/O or configuration error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Lint Compose files.
+    Check(CheckArgs),
+    /// List every rule: id, category, level per preset, fixability.
+    Rules,
+    /// Print a rule's documentation.
+    Explain {
+        /// The rule id, e.g. `depends-on-condition`.
+        rule: String,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Rendered findings with source excerpts, for people.
+    Human,
+    /// One line per finding: `PATH:LINE:COL: SEVERITY[RULE-ID]: MESSAGE`.
+    Compact,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PresetArg {
+    Production,
+    Development,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct CheckArgs {
+    /// Files or directories to lint; `-` reads standard input. Without a
+    /// path, the Compose file of the current directory, found the way
+    /// Docker Compose finds it.
+    pub paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    pub format: Format,
+
+    /// When to use colours in human output.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    /// Exit with 1 when a finding has this severity or a higher one.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+
+    /// Lint with this preset. Without it, files named like
+    /// `compose.override.*`, `*.dev.*`, `*.development.*`, `*.local.*` or
+    /// `*.test.*` are linted as development, others as production.
+    #[arg(long, value_enum)]
+    pub preset: Option<PresetArg>,
+
+    /// The file name to show for standard input (`-`).
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<PathBuf>,
+
+    /// Largest file to read, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub max_file_size: u64,
+}

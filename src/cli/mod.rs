@@ -1,0 +1,295 @@
+//! The `dockmaster` command.
+
+pub mod args;
+pub mod discover;
+
+use std::io::{IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::Parser;
+use rayon::prelude::*;
+
+use crate::cli::args::{CheckArgs, Cli, ColorChoice, Command, FailOn, Format, PresetArg};
+use crate::diag::Severity;
+use crate::load::{Input, Limits};
+use crate::report::{self, Report};
+use crate::rules::{self, Preset, Settings};
+
+/// Exit code: findings at or above the threshold.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code: usage, I/O or configuration error.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Run the command line; returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { EXIT_ERROR } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    match cli.command {
+        Command::Check(args) => check(&args),
+        Command::Rules => print_out(&rules_table()),
+        Command::Explain { rule } => match rules::find(&rule) {
+            Some(r) => print_out(&explain(r)),
+            None => {
+                let ids = rules::ALL.iter().map(|r| r.id);
+                let hint = crate::util::did_you_mean(&rule, ids)
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_default();
+                eprintln!(
+                    "dockmaster: error: unknown rule `{rule}`{hint} (`dockmaster rules` lists them)"
+                );
+                ExitCode::from(EXIT_ERROR)
+            }
+        },
+    }
+}
+
+/// Write to stdout completely; a closed pipe ends the program quietly.
+fn print_out(text: &str) -> ExitCode {
+    match write_stdout(text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(_) => ExitCode::from(EXIT_ERROR),
+    }
+}
+
+fn write_stdout(text: &str) -> std::io::Result<()> {
+    let stdout = std::io::stdout();
+    let mut lock = stdout.lock();
+    match lock.write_all(text.as_bytes()).and_then(|()| lock.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other,
+    }
+}
+
+/// The `rules` table.
+pub fn rules_table() -> String {
+    let mut out = String::new();
+    let width = rules::ALL
+        .iter()
+        .map(|r| r.id.len())
+        .max()
+        .unwrap_or(10)
+        .max(4);
+    out.push_str(&format!(
+        "{:width$}  {:12}  {:10}  {:11}  {:7}  {}\n",
+        "RULE", "CATEGORY", "PRODUCTION", "DEVELOPMENT", "FIX", "SUMMARY"
+    ));
+    for r in rules::ALL {
+        out.push_str(&format!(
+            "{:width$}  {:12}  {:10}  {:11}  {:7}  {}\n",
+            r.id,
+            r.category.as_str(),
+            r.production.as_str(),
+            r.development.as_str(),
+            r.fixable.as_str(),
+            r.summary
+        ));
+    }
+    out
+}
+
+/// A rule's document with its metadata.
+pub fn explain(r: &rules::Rule) -> String {
+    format!(
+        "{}\n\ncategory: {} · production: {} · development: {} · fixable: {}\n\n{}",
+        r.id,
+        r.category,
+        r.production.as_str(),
+        r.development.as_str(),
+        r.fixable.as_str(),
+        r.doc.trim_start_matches(|c| c != '\n').trim_start()
+    )
+}
+
+/// One unit of linting: files merged into one project.
+#[derive(Debug)]
+pub struct Job {
+    pub inputs: Vec<Input>,
+    pub preset: Preset,
+}
+
+/// Decide which files to lint, grouped into projects.
+fn plan(args: &CheckArgs) -> (Vec<Job>, Vec<String>) {
+    let mut jobs = Vec::new();
+    let mut errors = Vec::new();
+    let preset_for = |path: &Path| match args.preset {
+        Some(PresetArg::Production) => Preset::Production,
+        Some(PresetArg::Development) => Preset::Development,
+        None => Preset::for_file_name(
+            &path
+                .file_name()
+                .map(|n| n.to_string_lossy())
+                .unwrap_or_default(),
+        ),
+    };
+    if args.paths.is_empty() {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        match discover::default_files(&cwd) {
+            Some(files) => {
+                let rel: Vec<PathBuf> = files
+                    .iter()
+                    .map(|f| {
+                        f.strip_prefix(&cwd)
+                            .map(Path::to_path_buf)
+                            .unwrap_or_else(|_| f.clone())
+                    })
+                    .collect();
+                for f in rel {
+                    jobs.push(Job {
+                        preset: preset_for(&f),
+                        inputs: vec![Input::file(f)],
+                    });
+                }
+            }
+            None => errors.push(format!(
+                "no Compose file found in {} or its parents (looked for {})",
+                cwd.display(),
+                discover::DEFAULT_NAMES.join(", ")
+            )),
+        }
+        return (jobs, errors);
+    }
+    for path in &args.paths {
+        if path.as_os_str() == "-" {
+            let mut bytes = Vec::new();
+            if let Err(e) = std::io::stdin().lock().read_to_end(&mut bytes) {
+                errors.push(format!("standard input: {e}"));
+                continue;
+            }
+            let name = args
+                .stdin_filename
+                .clone()
+                .unwrap_or_else(|| PathBuf::from("<stdin>"));
+            jobs.push(Job {
+                preset: preset_for(&name),
+                inputs: vec![Input::text(name, bytes)],
+            });
+            continue;
+        }
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                let (files, walk_errors) = discover::walk(path);
+                for (p, e) in walk_errors {
+                    errors.push(format!("{}: {e}", report::display_path(&p)));
+                }
+                if files.is_empty() {
+                    errors.push(format!(
+                        "{}: no Compose file found (looked for compose*.yaml, docker-compose*.yml, *.compose.yaml and their .yml/.yaml variants)",
+                        report::display_path(path)
+                    ));
+                }
+                for f in files {
+                    jobs.push(Job {
+                        preset: preset_for(&f),
+                        inputs: vec![Input::file(f)],
+                    });
+                }
+            }
+            // Explicit files are always linted, whatever their name; the
+            // loader reports what cannot be read.
+            _ => jobs.push(Job {
+                preset: preset_for(path),
+                inputs: vec![Input::file(path.clone())],
+            }),
+        }
+    }
+    (jobs, errors)
+}
+
+/// Lint the jobs in parallel; results in deterministic order.
+pub fn lint(jobs: &[Job], limits: &Limits) -> (Report, Vec<String>) {
+    let results: Vec<_> = jobs
+        .par_iter()
+        .map(|job| {
+            let loaded = crate::load::load_project(&job.inputs, limits);
+            match loaded {
+                Ok(loaded) => {
+                    let project = crate::model::build(loaded);
+                    let diags = rules::run(&project, &Settings::new(job.preset));
+                    let files = project.sources.len();
+                    Ok((Arc::new(project.sources), diags, files))
+                }
+                Err(errors) => Err(errors),
+            }
+        })
+        .collect();
+    let mut report = Report::default();
+    let mut errors = Vec::new();
+    for r in results {
+        match r {
+            Ok((sources, diags, files)) => {
+                report.files += files;
+                report.extend(sources, diags);
+            }
+            Err(es) => errors.extend(
+                es.iter()
+                    .map(|e| format!("{}: {}", report::display_path(&e.path), e.message)),
+            ),
+        }
+    }
+    report.finish();
+    (report, errors)
+}
+
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}
+
+fn check(args: &CheckArgs) -> ExitCode {
+    let limits = Limits {
+        max_file_size: args.max_file_size,
+        ..Limits::default()
+    };
+    let (jobs, mut errors) = plan(args);
+    let (report, load_errors) = lint(&jobs, &limits);
+    errors.extend(load_errors);
+    let mut out = String::new();
+    match args.format {
+        Format::Compact => report::compact::render(&report, &mut out),
+        Format::Human => {
+            if !report.items.is_empty() || errors.is_empty() {
+                let color = use_color(args.color);
+                let width = if std::io::stdout().is_terminal() {
+                    terminal_width().unwrap_or(100)
+                } else {
+                    100
+                };
+                report::human::render(&report, color, width, &mut out);
+            }
+        }
+    }
+    let write_failed = write_stdout(&out).is_err();
+    for e in &errors {
+        eprintln!("dockmaster: error: {e}");
+    }
+    let threshold = match args.fail_on {
+        FailOn::Error => Severity::Error,
+        FailOn::Warning => Severity::Warning,
+        FailOn::Info => Severity::Info,
+    };
+    if !errors.is_empty() || write_failed {
+        ExitCode::from(EXIT_ERROR)
+    } else if report.fails(threshold) {
+        ExitCode::from(EXIT_FINDINGS)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn terminal_width() -> Option<usize> {
+    std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
+}

@@ -1,0 +1,302 @@
+//! Rules: one file per rule, grouped by category.
+//!
+//! A rule is a [`Rule`] value declared with [`declare_rule!`] in its own
+//! file: its id, category, level in each preset, a one-line summary, whether
+//! it offers fixes, its documentation (`rules/<id>.md`, embedded) and its
+//! check, a function over the typed model of one project. Rules read the
+//! model only; they never parse text and never print.
+//!
+//! [`ALL`] lists every rule; [`run`] runs the enabled ones and gives each
+//! finding its final severity.
+
+use std::fmt;
+
+use crate::diag::{Diagnostic, Finding, Level, Severity};
+use crate::model::Project;
+
+pub mod correctness;
+
+/// What a rule is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Category {
+    Correctness,
+    Reliability,
+    Operability,
+    Security,
+    Style,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Correctness => "correctness",
+            Category::Reliability => "reliability",
+            Category::Operability => "operability",
+            Category::Security => "security",
+            Category::Style => "style",
+        }
+    }
+
+    pub const ALL: [Category; 5] = [
+        Category::Correctness,
+        Category::Reliability,
+        Category::Operability,
+        Category::Security,
+        Category::Style,
+    ];
+
+    pub fn parse(s: &str) -> Option<Category> {
+        Category::ALL.into_iter().find(|c| c.as_str() == s)
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether a rule offers fixes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fixable {
+    No,
+    /// Safe fixes, applied by `--fix`.
+    Safe,
+    /// Only unsafe fixes (`--unsafe-fixes`).
+    Unsafe,
+}
+
+impl Fixable {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fixable::No => "no",
+            Fixable::Safe => "safe",
+            Fixable::Unsafe => "unsafe",
+        }
+    }
+}
+
+/// The two presets: what matters in production and in development.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Preset {
+    Production,
+    Development,
+}
+
+impl Preset {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Preset::Production => "production",
+            Preset::Development => "development",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Preset> {
+        match s {
+            "production" => Some(Preset::Production),
+            "development" => Some(Preset::Development),
+            _ => None,
+        }
+    }
+
+    /// The preset a file's name implies: `compose.override.*`, `*.dev.*`,
+    /// `*.development.*`, `*.local.*` and `*.test.*` are development files.
+    pub fn for_file_name(name: &str) -> Preset {
+        let lower = name.to_ascii_lowercase();
+        let parts: Vec<&str> = lower.split('.').collect();
+        let dev = parts.len() > 2
+            && parts[1..parts.len() - 1]
+                .iter()
+                .any(|p| matches!(*p, "override" | "dev" | "development" | "local" | "test"));
+        if dev {
+            Preset::Development
+        } else {
+            Preset::Production
+        }
+    }
+}
+
+/// A rule: metadata, documentation and check.
+pub struct Rule {
+    pub id: &'static str,
+    pub category: Category,
+    pub production: Level,
+    pub development: Level,
+    pub fixable: Fixable,
+    pub summary: &'static str,
+    /// The rule's document, `rules/<id>.md`.
+    pub doc: &'static str,
+    pub check: fn(&Context<'_>, &mut Vec<Finding>),
+}
+
+impl Rule {
+    pub fn level(&self, preset: Preset) -> Level {
+        match preset {
+            Preset::Production => self.production,
+            Preset::Development => self.development,
+        }
+    }
+}
+
+impl fmt::Debug for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Rule").field("id", &self.id).finish()
+    }
+}
+
+/// Declare the rule of a file: `declare_rule!(id, Category, production,
+/// development, fixable, "summary", check)`. The document is
+/// `rules/<id>.md`.
+#[macro_export]
+macro_rules! declare_rule {
+    (
+        id: $id:literal,
+        category: $category:ident,
+        production: $prod:ident,
+        development: $dev:ident,
+        fixable: $fix:ident,
+        summary: $summary:literal,
+        check: $check:path $(,)?
+    ) => {
+        pub static RULE: $crate::rules::Rule = $crate::rules::Rule {
+            id: $id,
+            category: $crate::rules::Category::$category,
+            production: $crate::diag::Level::$prod,
+            development: $crate::diag::Level::$dev,
+            fixable: $crate::rules::Fixable::$fix,
+            summary: $summary,
+            doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $id, ".md")),
+            check: $check,
+        };
+    };
+}
+
+/// Every rule, in documentation order.
+pub static ALL: &[&Rule] = &[
+    &correctness::yaml_syntax::RULE,
+    &correctness::duplicate_key::RULE,
+    &correctness::schema::RULE,
+];
+
+pub fn find(id: &str) -> Option<&'static Rule> {
+    ALL.iter().copied().find(|r| r.id == id)
+}
+
+/// What a check sees.
+pub struct Context<'a> {
+    pub project: &'a Project,
+    pub preset: Preset,
+    /// The level the rule runs at in this run (never `Off`).
+    pub level: Level,
+}
+
+impl Context<'_> {
+    /// The severity of the rule in this run.
+    pub fn severity(&self) -> Severity {
+        self.level.severity().unwrap_or(Severity::Info)
+    }
+}
+
+/// Which rules run and at what level.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub preset: Preset,
+    /// Levels set explicitly (configuration, `--select`, `--ignore`): they
+    /// override the preset and any severity a rule chose for a finding.
+    pub overrides: Vec<(&'static str, Level)>,
+}
+
+impl Settings {
+    pub fn new(preset: Preset) -> Settings {
+        Settings {
+            preset,
+            overrides: Vec::new(),
+        }
+    }
+
+    fn explicit(&self, rule: &Rule) -> Option<Level> {
+        self.overrides
+            .iter()
+            .rev()
+            .find(|(id, _)| *id == rule.id)
+            .map(|(_, l)| *l)
+    }
+}
+
+/// Run every enabled rule over a project.
+pub fn run(project: &Project, settings: &Settings) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut findings = Vec::new();
+    for rule in ALL {
+        let explicit = settings.explicit(rule);
+        let level = explicit.unwrap_or_else(|| rule.level(settings.preset));
+        let Some(default_severity) = level.severity() else {
+            continue;
+        };
+        let cx = Context {
+            project,
+            preset: settings.preset,
+            level,
+        };
+        findings.clear();
+        (rule.check)(&cx, &mut findings);
+        for f in findings.drain(..) {
+            let severity = match explicit {
+                Some(_) => default_severity,
+                None => f.severity.unwrap_or(default_severity),
+            };
+            out.push(Diagnostic {
+                rule: rule.id,
+                category: rule.category.as_str(),
+                severity,
+                message: f.message,
+                primary: f.primary,
+                related: f.related,
+                help: f.help,
+                fix: f.fix,
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn development_file_names() {
+        for dev in [
+            "compose.override.yaml",
+            "docker-compose.override.yml",
+            "compose.dev.yaml",
+            "docker-compose.development.yml",
+            "compose.local.yml",
+            "app.test.yaml",
+        ] {
+            assert_eq!(Preset::for_file_name(dev), Preset::Development, "{dev}");
+        }
+        for prod in [
+            "compose.yaml",
+            "docker-compose.yml",
+            "compose.prod.yaml",
+            "dev.yaml",
+            "test.yml",
+        ] {
+            assert_eq!(Preset::for_file_name(prod), Preset::Production, "{prod}");
+        }
+    }
+
+    #[test]
+    fn rule_ids_are_unique_and_kebab_case() {
+        let mut seen = std::collections::HashSet::new();
+        for r in ALL {
+            assert!(seen.insert(r.id), "duplicate id {}", r.id);
+            assert!(
+                r.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+                "{}",
+                r.id
+            );
+        }
+    }
+}
