@@ -1,0 +1,137 @@
+//! The shared corpus of real Compose files (../shared/corpus): every YAML
+//! file loads without a panic or a hang, and files that Docker Compose
+//! accepts produce no `yaml-syntax`, `duplicate-key` or `schema` finding.
+//! Skipped with a notice when the corpus is absent.
+
+mod common;
+
+use std::path::Path;
+
+use dockmaster::load::{Input, Limits, load_project};
+use dockmaster::rules::{self, Preset, Settings};
+
+/// Files Docker Compose itself rejects, with the reason (also listed in
+/// docs/schema-agreement.md).
+const REJECTED_BY_COMPOSE: &[(&str, &str)] = &[
+    (
+        "compose-go/loader/testdata/empty.yaml",
+        "only comments: `empty compose file`",
+    ),
+    (
+        "compose-go/loader/testdata/extends/base.yaml",
+        "service `nil` is null, which the schema refuses; the file is only read as an `extends` source",
+    ),
+    (
+        "projects/docker__compose/pkg__e2e__fixtures__wrong-composefile__compose.yaml",
+        "deliberately invalid fixture (`wrongField`)",
+    ),
+    (
+        "projects/nginx-proxy__nginx-proxy/docker-compose-separate-containers.yml",
+        "`environment:` holding only comments is null: `services.dockergen.environment must be a mapping`",
+    ),
+    (
+        "projects/open-telemetry__opentelemetry-demo/compose.extras.yaml",
+        "only comments: `empty compose file`",
+    ),
+    (
+        "kics/check_cap_add_cap_drop/negative1.yaml",
+        "`ports` under `build`",
+    ),
+    (
+        "kics/check_cap_add_cap_drop/positive1.yaml",
+        "`ports` under `build`",
+    ),
+    (
+        "kics/check_cap_add_cap_drop/positive2.yaml",
+        "`ports` under `build`",
+    ),
+    (
+        "kics/check_cap_add_cap_drop/positive3.yaml",
+        "`ports` under `build`",
+    ),
+    (
+        "kics/security_opt_not_set/negative1.yaml",
+        "`ports` under `build`",
+    ),
+    (
+        "kics/volume_has_sensitive_host_directory/negative2.yaml",
+        "a scalar under `services` where a service belongs",
+    ),
+    (
+        "kics/volume_has_sensitive_host_directory/positive3.yaml",
+        "a scalar under `services` where a service belongs",
+    ),
+];
+
+#[test]
+fn every_corpus_file_loads_and_valid_files_have_no_load_findings() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let files = common::yaml_files(&corpus);
+    assert!(
+        files.len() > 300,
+        "only {} files under {}",
+        files.len(),
+        corpus.display()
+    );
+    let mut unexpected = Vec::new();
+    let mut rejected_seen = Vec::new();
+    for file in &files {
+        let rel = file
+            .strip_prefix(&corpus)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        let result = std::panic::catch_unwind(|| {
+            let loaded = load_project(&[Input::file(file)], &Limits::default()).expect("readable");
+            let project = dockmaster::model::build(loaded);
+            rules::run(&project, &Settings::new(Preset::Production))
+        });
+        let diags = match result {
+            Ok(d) => d,
+            Err(_) => {
+                unexpected.push(format!("{rel}: panicked"));
+                continue;
+            }
+        };
+        let load_findings: Vec<_> = diags
+            .iter()
+            .filter(|d| matches!(d.rule, "yaml-syntax" | "duplicate-key" | "schema"))
+            .collect();
+        let rejected = REJECTED_BY_COMPOSE.iter().any(|(p, _)| *p == rel);
+        if rejected {
+            assert!(
+                !load_findings.is_empty(),
+                "{rel} is listed as rejected by Compose but has no finding"
+            );
+            rejected_seen.push(rel.clone());
+        } else {
+            for d in load_findings {
+                unexpected.push(format!("{rel}: {}[{}] {}", d.severity, d.rule, d.message));
+            }
+        }
+    }
+    assert!(
+        unexpected.is_empty(),
+        "unexpected findings:\n{}",
+        unexpected.join("\n")
+    );
+    assert_eq!(
+        rejected_seen.len(),
+        REJECTED_BY_COMPOSE.len(),
+        "an exception names a missing file"
+    );
+}
+
+#[test]
+fn the_exceptions_are_documented() {
+    let doc = std::fs::read_to_string(common::root().join("docs/schema-agreement.md")).unwrap();
+    for (path, _) in REJECTED_BY_COMPOSE {
+        let name = Path::new(path).to_string_lossy();
+        assert!(
+            doc.contains(name.as_ref()),
+            "docs/schema-agreement.md does not list {path}"
+        );
+    }
+}
