@@ -82,6 +82,15 @@ pub struct CheckArgs {
     #[arg(long, value_enum)]
     pub preset: Option<PresetArg>,
 
+    /// Run only these rules or categories (comma-separated or repeated). A
+    /// selected rule that is off in the preset runs at warning.
+    #[arg(long, value_delimiter = ',', value_name = "RULE|CATEGORY")]
+    pub select: Vec<String>,
+
+    /// Do not run these rules or categories (comma-separated or repeated).
+    #[arg(long, value_delimiter = ',', value_name = "RULE|CATEGORY")]
+    pub ignore: Vec<String>,
+
     /// The file name to show for standard input (`-`).
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,

@@ -203,8 +203,43 @@ fn plan(args: &CheckArgs) -> (Vec<Job>, Vec<String>) {
     (jobs, errors)
 }
 
+/// Rule selection from the command line.
+#[derive(Clone, Debug, Default)]
+pub struct Selection {
+    pub select: Option<Vec<&'static str>>,
+    pub ignore: Vec<&'static str>,
+}
+
+impl Selection {
+    fn from_args(args: &CheckArgs) -> Result<Selection, String> {
+        let resolve = |items: &[String]| -> Result<Vec<&'static str>, String> {
+            let mut out = Vec::new();
+            for i in items {
+                out.extend(rules::resolve_selector(i.trim())?);
+            }
+            Ok(out)
+        };
+        Ok(Selection {
+            select: if args.select.is_empty() {
+                None
+            } else {
+                Some(resolve(&args.select)?)
+            },
+            ignore: resolve(&args.ignore)?,
+        })
+    }
+
+    fn settings(&self, preset: Preset) -> Settings {
+        Settings {
+            select: self.select.clone(),
+            ignore: self.ignore.clone(),
+            ..Settings::new(preset)
+        }
+    }
+}
+
 /// Lint the jobs in parallel; results in deterministic order.
-pub fn lint(jobs: &[Job], limits: &Limits) -> (Report, Vec<String>) {
+pub fn lint(jobs: &[Job], limits: &Limits, selection: &Selection) -> (Report, Vec<String>) {
     let results: Vec<_> = jobs
         .par_iter()
         .map(|job| {
@@ -212,7 +247,7 @@ pub fn lint(jobs: &[Job], limits: &Limits) -> (Report, Vec<String>) {
             match loaded {
                 Ok(loaded) => {
                     let project = crate::model::build(loaded);
-                    let diags = rules::run(&project, &Settings::new(job.preset));
+                    let diags = rules::run(&project, &selection.settings(job.preset));
                     let files = project.sources.len();
                     Ok((Arc::new(project.sources), diags, files))
                 }
@@ -254,8 +289,15 @@ fn check(args: &CheckArgs) -> ExitCode {
         max_file_size: args.max_file_size,
         ..Limits::default()
     };
+    let selection = match Selection::from_args(args) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("dockmaster: error: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
     let (jobs, mut errors) = plan(args);
-    let (report, load_errors) = lint(&jobs, &limits);
+    let (report, load_errors) = lint(&jobs, &limits, &selection);
     errors.extend(load_errors);
     let mut out = String::new();
     match args.format {

@@ -14,7 +14,9 @@ pub mod yaml;
 
 pub use problem::{Problem, ProblemKind};
 pub use project::{Input, LoadedFile, LoadedProject, load_project};
-pub use value::{Entry, Key, Map, MergeTag, Scalar, ScalarType, Value, ValueKind, Via, ViaKind};
+pub use value::{
+    Entry, Key, Map, MergeTag, Origin, Piece, Scalar, ScalarType, Value, ValueKind, Via, ViaKind,
+};
 
 /// Compose's default file names, in its order of preference.
 pub const DEFAULT_FILE_NAMES: [&str; 4] = [

@@ -7,6 +7,8 @@
 //! depth), so an alias bomb ends in a `yaml-syntax` finding, not in an
 //! exhausted machine.
 
+use std::sync::Arc;
+
 use crate::load::Limits;
 use crate::load::problem::{Problem, ProblemKind};
 use crate::load::yaml::{NodeId, NodeKind, ScalarText, Style, Tag, YamlFile};
@@ -64,15 +66,82 @@ pub enum ScalarType {
     Str,
 }
 
+/// Where the characters of a string come from in the source.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum Origin {
+    /// Only the whole span is known (escapes or line folding changed the
+    /// text, or the value is not a string).
+    #[default]
+    Whole,
+    /// The text is written character for character from this byte offset
+    /// (plain scalars, quoted ones without escapes).
+    Exact(u32),
+    /// The text was assembled by interpolation: each piece maps a range of
+    /// the text to the source range that produced it.
+    Pieces(Arc<[Piece]>),
+}
+
+/// A piece of an interpolated string.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Piece {
+    /// Byte range in the resulting text.
+    pub text: std::ops::Range<u32>,
+    /// Byte range in the source file that produced it.
+    pub source: std::ops::Range<u32>,
+    /// The piece is literal source text (so offsets inside it map one to
+    /// one), not the value of a `${...}`.
+    pub verbatim: bool,
+}
+
+impl Origin {
+    /// The span of a byte range of the text, within the value's `span`.
+    pub fn locate(&self, span: Span, rel: std::ops::Range<usize>) -> Span {
+        let mk = |start: u32, end: u32| Span {
+            file: span.file,
+            start,
+            end: end.max(start),
+        };
+        match self {
+            Origin::Whole => span,
+            Origin::Exact(start) => mk(start + rel.start as u32, start + rel.end as u32),
+            Origin::Pieces(pieces) => {
+                let (a, b) = (rel.start as u32, rel.end as u32);
+                let touched: Vec<&Piece> = pieces
+                    .iter()
+                    .filter(|p| p.text.start < b.max(a + 1) && a < p.text.end.max(p.text.start + 1))
+                    .collect();
+                match touched.as_slice() {
+                    [] => span,
+                    [p] if p.verbatim => {
+                        let offset = p.source.start - p.text.start;
+                        mk(a + offset, b.min(p.text.end) + offset)
+                    }
+                    _ => {
+                        let start = touched
+                            .iter()
+                            .map(|p| p.source.start)
+                            .min()
+                            .unwrap_or(span.start);
+                        let end = touched
+                            .iter()
+                            .map(|p| p.source.end)
+                            .max()
+                            .unwrap_or(span.end);
+                        mk(start, end)
+                    }
+                }
+            }
+        }
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct Scalar {
     pub text: Box<str>,
     pub style: Style,
     pub ty: ScalarType,
-    /// Source offset where `text` is written character for character (plain
-    /// scalars and quoted ones without escapes); `None` when escapes or line
-    /// folding changed the text, so only the whole span is known.
-    pub exact: Option<u32>,
+    /// Where the characters of `text` are written.
+    pub origin: Origin,
 }
 
 #[derive(Clone, Debug)]
@@ -174,14 +243,16 @@ impl Value {
     /// back to the whole span when the text is not written verbatim.
     pub fn subspan(&self, rel: std::ops::Range<usize>) -> Span {
         match &self.kind {
-            ValueKind::Scalar(Scalar {
-                exact: Some(start), ..
-            }) => Span {
-                file: self.span.file,
-                start: start + rel.start as u32,
-                end: start + rel.end as u32,
-            },
+            ValueKind::Scalar(s) => s.origin.locate(self.span, rel),
             _ => self.span,
+        }
+    }
+
+    /// Where the characters of a scalar's text come from.
+    pub fn origin(&self) -> Origin {
+        match &self.kind {
+            ValueKind::Scalar(s) => s.origin.clone(),
+            _ => Origin::Whole,
         }
     }
 
@@ -382,12 +453,12 @@ impl<'a> Resolver<'a> {
             }
             NodeKind::Invalid => ValueKind::Invalid,
             NodeKind::Scalar { text, style } => {
-                let (text, exact) = match text {
+                let (text, origin) = match text {
                     ScalarText::Source { start, end } => (
                         Box::<str>::from(&self.text[*start as usize..*end as usize]),
-                        Some(*start),
+                        Origin::Exact(*start),
                     ),
-                    ScalarText::Owned(s) => (s.clone(), None),
+                    ScalarText::Owned(s) => (s.clone(), Origin::Whole),
                 };
                 let ty = match (&node.tag, style) {
                     (Some(Tag::Core(core)), _) => core_tagged(core, &text),
@@ -398,7 +469,7 @@ impl<'a> Resolver<'a> {
                     text,
                     style: *style,
                     ty,
-                    exact,
+                    origin,
                 })
             }
             NodeKind::Seq(items) => {

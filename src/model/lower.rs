@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::load::{Entry, Map, ScalarType, Value, ValueKind, Via};
+use crate::load::{Entry, Map, Origin, ScalarType, Value, ValueKind, Via};
 use crate::model::syntax::{self, Parsed, devices, hosts, ports, units, volumes};
 use crate::model::types::*;
 use crate::model::words;
@@ -17,9 +17,42 @@ use crate::util::has_interpolation;
 pub fn sp_str(v: &Value) -> Option<Sp<String>> {
     match &v.kind {
         ValueKind::Scalar(s) if s.ty != ScalarType::Null => {
-            Some(Sp::new(s.text.to_string(), v.span, v.via))
+            Some(Sp::new(s.text.to_string(), v.span, v.via).with_origin(s.origin.clone()))
         }
         _ => None,
+    }
+}
+
+/// A part of a scalar's text, as a string with its own span.
+fn sub_str(v: &Value, range: std::ops::Range<usize>, text: &str) -> Sp<String> {
+    let origin = shift(&v.origin(), range.start);
+    Sp::new(text.to_string(), v.subspan(range), v.via).with_origin(origin)
+}
+
+/// The origin of a substring starting at byte `start` of a text.
+fn shift(origin: &Origin, start: usize) -> Origin {
+    match origin {
+        Origin::Exact(s) => Origin::Exact(s + start as u32),
+        Origin::Whole => Origin::Whole,
+        Origin::Pieces(pieces) => {
+            let start = start as u32;
+            let shifted: Vec<_> = pieces
+                .iter()
+                .filter(|p| {
+                    p.text.end > start || (p.text.start == p.text.end && p.text.start >= start)
+                })
+                .map(|p| crate::load::Piece {
+                    text: p.text.start.saturating_sub(start)..p.text.end.saturating_sub(start),
+                    source: if p.verbatim && p.text.start < start {
+                        p.source.start + (start - p.text.start)..p.source.end
+                    } else {
+                        p.source.clone()
+                    },
+                    verbatim: p.verbatim,
+                })
+                .collect();
+            Origin::Pieces(shifted.into())
+        }
     }
 }
 
@@ -100,21 +133,11 @@ pub fn key_values(v: &Value) -> Vec<KeyValue> {
             .filter_map(|item| {
                 let text = item.as_str()?;
                 let (key, value) = match text.find('=') {
-                    Some(i) => {
-                        let value = Sp::new(
-                            text[i + 1..].to_string(),
-                            item.subspan(i + 1..text.len()),
-                            item.via,
-                        );
-                        (
-                            Sp::new(text[..i].to_string(), item.subspan(0..i), item.via),
-                            Some(value),
-                        )
-                    }
-                    None => (
-                        Sp::new(text.to_string(), item.subspan(0..text.len()), item.via),
-                        None,
+                    Some(i) => (
+                        sub_str(item, 0..i, &text[..i]),
+                        Some(sub_str(item, i + 1..text.len(), &text[i + 1..])),
                     ),
+                    None => (sub_str(item, 0..text.len(), text), None),
                 };
                 Some(KeyValue {
                     key,
@@ -148,7 +171,15 @@ fn command(e: &Entry) -> Option<Command> {
         ValueKind::Scalar(s) if s.ty != ScalarType::Null => {
             let args = words::split(&s.text)
                 .into_iter()
-                .map(|(w, r)| Sp::new(w, v.subspan(r), v.via))
+                .map(|(w, r)| {
+                    let verbatim = s.text.get(r.clone()) == Some(w.as_str());
+                    let sp = Sp::new(w, v.subspan(r.clone()), v.via);
+                    if verbatim {
+                        sp.with_origin(shift(&s.origin, r.start))
+                    } else {
+                        sp
+                    }
+                })
                 .collect();
             Some(Command {
                 key: key_span(e),
@@ -286,6 +317,7 @@ fn port(item: &Value) -> Port {
                             value: Parsed::Ok(r),
                             span,
                             via,
+                            ..
                         }) => p.target = Some(Sp::new(r, span, via)),
                         Some(Sp {
                             value: Parsed::Err(err),
@@ -302,6 +334,7 @@ fn port(item: &Value) -> Port {
                             value: Parsed::Ok(r),
                             span,
                             via,
+                            ..
                         }) => p.published = Some(Sp::new(r, span, via)),
                         Some(Sp {
                             value: Parsed::Err(err),
@@ -826,14 +859,10 @@ fn links(v: &Value) -> Vec<Link> {
             let s = item.as_str()?;
             let (service, alias) = match s.find(':') {
                 Some(i) => (
-                    Sp::new(s[..i].to_string(), item.subspan(0..i), item.via),
-                    Some(Sp::new(
-                        s[i + 1..].to_string(),
-                        item.subspan(i + 1..s.len()),
-                        item.via,
-                    )),
+                    sub_str(item, 0..i, &s[..i]),
+                    Some(sub_str(item, i + 1..s.len(), &s[i + 1..])),
                 ),
-                None => (Sp::new(s.to_string(), item.span, item.via), None),
+                None => (sp_str(item)?, None),
             };
             Some(Link {
                 span: item.span,

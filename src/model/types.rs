@@ -12,7 +12,7 @@ use std::time::Duration;
 use indexmap::IndexMap;
 
 use crate::load::yaml::Comment;
-use crate::load::{Problem, Value, Via};
+use crate::load::{Origin, Problem, Value, Via};
 use crate::model::syntax::Parsed;
 use crate::model::syntax::ports::{PortRange, Protocol};
 use crate::source::SourceMap;
@@ -24,11 +24,24 @@ pub struct Sp<T> {
     pub value: T,
     pub span: Span,
     pub via: Option<Via>,
+    /// For strings: where each character is written, so a finding can point
+    /// inside the value ([`Sp::subspan`]).
+    pub origin: Origin,
 }
 
 impl<T> Sp<T> {
     pub fn new(value: T, span: Span, via: Option<Via>) -> Sp<T> {
-        Sp { value, span, via }
+        Sp {
+            value,
+            span,
+            via,
+            origin: Origin::Whole,
+        }
+    }
+
+    pub fn with_origin(mut self, origin: Origin) -> Sp<T> {
+        self.origin = origin;
+        self
     }
 
     pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Sp<U> {
@@ -36,6 +49,7 @@ impl<T> Sp<T> {
             value: f(self.value),
             span: self.span,
             via: self.via,
+            origin: self.origin,
         }
     }
 
@@ -44,7 +58,14 @@ impl<T> Sp<T> {
             value: &self.value,
             span: self.span,
             via: self.via,
+            origin: self.origin.clone(),
         }
+    }
+
+    /// The span of a byte range of a string value; the whole span when the
+    /// characters cannot be located one by one.
+    pub fn subspan(&self, rel: std::ops::Range<usize>) -> Span {
+        self.origin.locate(self.span, rel)
     }
 }
 

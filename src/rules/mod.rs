@@ -15,6 +15,8 @@ use crate::diag::{Diagnostic, Finding, Level, Severity};
 use crate::model::Project;
 
 pub mod correctness;
+pub mod facts;
+pub mod knowledge;
 
 /// What a rule is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -185,6 +187,8 @@ pub fn find(id: &str) -> Option<&'static Rule> {
 /// What a check sees.
 pub struct Context<'a> {
     pub project: &'a Project,
+    /// Facts derived once for all rules (dependency graph, images...).
+    pub facts: &'a facts::Facts<'a>,
     pub preset: Preset,
     /// The level the rule runs at in this run (never `Off`).
     pub level: Level,
@@ -201,9 +205,14 @@ impl Context<'_> {
 #[derive(Clone, Debug)]
 pub struct Settings {
     pub preset: Preset,
-    /// Levels set explicitly (configuration, `--select`, `--ignore`): they
-    /// override the preset and any severity a rule chose for a finding.
+    /// Levels set explicitly (configuration): they override the preset and
+    /// any severity a rule chose for a finding.
     pub overrides: Vec<(&'static str, Level)>,
+    /// When set, only these rules run (`--select`); a selected rule that is
+    /// off in the preset runs at warning.
+    pub select: Option<Vec<&'static str>>,
+    /// Rules that do not run (`--ignore`).
+    pub ignore: Vec<&'static str>,
 }
 
 impl Settings {
@@ -211,6 +220,16 @@ impl Settings {
         Settings {
             preset,
             overrides: Vec::new(),
+            select: None,
+            ignore: Vec::new(),
+        }
+    }
+
+    /// Only the given rules.
+    pub fn only(preset: Preset, ids: &[&'static str]) -> Settings {
+        Settings {
+            select: Some(ids.to_vec()),
+            ..Settings::new(preset)
         }
     }
 
@@ -221,29 +240,71 @@ impl Settings {
             .find(|(id, _)| *id == rule.id)
             .map(|(_, l)| *l)
     }
+
+    /// The level a rule runs at, and whether a configured level overrides
+    /// the severities the rule chooses itself.
+    pub fn level(&self, rule: &Rule) -> (Level, bool) {
+        if self.ignore.contains(&rule.id) {
+            return (Level::Off, true);
+        }
+        if let Some(l) = self.explicit(rule) {
+            return (l, true);
+        }
+        let preset = rule.level(self.preset);
+        match &self.select {
+            Some(ids) if !ids.contains(&rule.id) => (Level::Off, false),
+            Some(_) if preset == Level::Off => (Level::Warning, false),
+            _ => (preset, false),
+        }
+    }
+}
+
+/// Resolve a `--select`/`--ignore` item: a rule id or a category.
+pub fn resolve_selector(item: &str) -> Result<Vec<&'static str>, String> {
+    if let Some(r) = find(item) {
+        return Ok(vec![r.id]);
+    }
+    if let Some(c) = Category::parse(item) {
+        return Ok(ALL
+            .iter()
+            .filter(|r| r.category == c)
+            .map(|r| r.id)
+            .collect());
+    }
+    let names = ALL
+        .iter()
+        .map(|r| r.id)
+        .chain(Category::ALL.iter().map(|c| c.as_str()));
+    let hint = crate::util::did_you_mean(item, names)
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default();
+    Err(format!("unknown rule or category `{item}`{hint}"))
 }
 
 /// Run every enabled rule over a project.
 pub fn run(project: &Project, settings: &Settings) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut findings = Vec::new();
+    let facts = facts::Facts::new(project);
     for rule in ALL {
-        let explicit = settings.explicit(rule);
-        let level = explicit.unwrap_or_else(|| rule.level(settings.preset));
+        let (level, explicit) = settings.level(rule);
+        let explicit = explicit && settings.explicit(rule).is_some();
         let Some(default_severity) = level.severity() else {
             continue;
         };
         let cx = Context {
             project,
+            facts: &facts,
             preset: settings.preset,
             level,
         };
         findings.clear();
         (rule.check)(&cx, &mut findings);
         for f in findings.drain(..) {
-            let severity = match explicit {
-                Some(_) => default_severity,
-                None => f.severity.unwrap_or(default_severity),
+            let severity = if explicit {
+                default_severity
+            } else {
+                f.severity.unwrap_or(default_severity)
             };
             out.push(Diagnostic {
                 rule: rule.id,

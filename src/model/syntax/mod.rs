@@ -24,6 +24,7 @@
 
 pub mod devices;
 pub mod hosts;
+pub mod image;
 pub mod ports;
 pub mod units;
 pub mod volumes;

@@ -1,0 +1,241 @@
+//! Facts derived once per project and shared by the rules: the dependency
+//! graph (explicit and implicit edges), who depends on whom, one-shot
+//! services, health states and parsed image references.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::load::Via;
+use crate::model::syntax::Parsed;
+use crate::model::syntax::image::{ImageRef, parse_image};
+use crate::model::{Healthcheck, Project, Service, Sp};
+use crate::rules::knowledge::{ImageFacts, KnowledgeBase};
+use crate::span::Span;
+
+/// How a dependency edge is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EdgeKind {
+    /// An entry of `depends_on` (its index).
+    DependsOn(usize),
+    /// `links: [svc]` or `[svc:alias]`.
+    Link,
+    /// `volumes_from: [svc]` (not `container:...`).
+    VolumesFrom,
+    /// `network_mode: service:svc`.
+    NetworkMode,
+    Ipc,
+    Pid,
+    Uts,
+    Cgroup,
+}
+
+impl EdgeKind {
+    pub fn is_explicit(self) -> bool {
+        matches!(self, EdgeKind::DependsOn(_))
+    }
+
+    /// How the edge reads in messages.
+    pub fn describe(self) -> &'static str {
+        match self {
+            EdgeKind::DependsOn(_) => "depends_on",
+            EdgeKind::Link => "links",
+            EdgeKind::VolumesFrom => "volumes_from",
+            EdgeKind::NetworkMode => "network_mode",
+            EdgeKind::Ipc => "ipc",
+            EdgeKind::Pid => "pid",
+            EdgeKind::Uts => "uts",
+            EdgeKind::Cgroup => "cgroup",
+        }
+    }
+}
+
+/// A dependency of one service on another.
+#[derive(Clone, Debug)]
+pub struct Edge {
+    pub target: String,
+    /// Where the target is named (the `depends_on` entry, the link...).
+    pub span: Span,
+    pub via: Option<Via>,
+    pub kind: EdgeKind,
+    /// `required: false` excuses a disabled target.
+    pub required: bool,
+    /// The condition (`service_started` for implicit edges).
+    pub condition: String,
+}
+
+/// A service's parsed image reference.
+#[derive(Clone, Debug)]
+pub struct Image {
+    pub reference: ImageRef,
+    /// The `image` value.
+    pub span: Span,
+    pub via: Option<Via>,
+    /// Spans of the parts, when they can be located.
+    pub tag_span: Option<Span>,
+    pub digest_span: Option<Span>,
+    pub registry_span: Option<Span>,
+}
+
+/// Whether a service can tell when it is ready.
+#[derive(Clone, Copy, Debug)]
+pub enum Health<'a> {
+    /// A `healthcheck.test` that is not disabled.
+    Check(&'a Healthcheck),
+    /// `disable: true` or `test: ["NONE"]`.
+    Disabled(&'a Healthcheck),
+    /// A `healthcheck` block without `test` and no image check known.
+    Incomplete(&'a Healthcheck),
+    /// No `healthcheck` at all.
+    Missing,
+}
+
+impl Health<'_> {
+    pub fn has_check(&self) -> bool {
+        matches!(self, Health::Check(_))
+    }
+}
+
+/// Derived facts about a project.
+pub struct Facts<'p> {
+    pub kb: &'static KnowledgeBase,
+    edges: HashMap<&'p str, Vec<Edge>>,
+    dependents: HashMap<String, Vec<(&'p str, Edge)>>,
+    one_shot: HashSet<String>,
+    images: HashMap<&'p str, Image>,
+}
+
+impl<'p> Facts<'p> {
+    pub fn new(project: &'p Project) -> Facts<'p> {
+        let kb = KnowledgeBase::get();
+        let mut edges = HashMap::with_capacity(project.services.len());
+        let mut dependents: HashMap<String, Vec<(&'p str, Edge)>> = HashMap::new();
+        let mut one_shot = HashSet::new();
+        let mut images = HashMap::new();
+        for (name, s) in &project.services {
+            let es = service_edges(s);
+            for e in &es {
+                if e.condition == "service_completed_successfully" {
+                    one_shot.insert(e.target.clone());
+                }
+                dependents
+                    .entry(e.target.clone())
+                    .or_default()
+                    .push((name.as_str(), e.clone()));
+            }
+            edges.insert(name.as_str(), es);
+            if let Some(img) = s.image.as_ref().and_then(image_of) {
+                images.insert(name.as_str(), img);
+            }
+        }
+        Facts {
+            kb,
+            edges,
+            dependents,
+            one_shot,
+            images,
+        }
+    }
+
+    /// The dependencies of a service, explicit and implicit, in the order
+    /// they are written.
+    pub fn edges(&self, service: &str) -> &[Edge] {
+        self.edges.get(service).map_or(&[], Vec::as_slice)
+    }
+
+    /// The services depending on `service`, with the edge.
+    pub fn dependents(&self, service: &str) -> &[(&'p str, Edge)] {
+        self.dependents.get(service).map_or(&[], Vec::as_slice)
+    }
+
+    /// Another service waits for it with `service_completed_successfully`.
+    pub fn is_one_shot(&self, service: &str) -> bool {
+        self.one_shot.contains(service)
+    }
+
+    /// The parsed image of a service (not when it is unresolved or invalid).
+    pub fn image(&self, service: &str) -> Option<&Image> {
+        self.images.get(service)
+    }
+
+    /// What the knowledge base knows about a service's image.
+    pub fn image_facts(&self, service: &str) -> Option<&'static ImageFacts> {
+        self.image(service)
+            .and_then(|i| self.kb.lookup(&i.reference))
+    }
+
+    /// The health state of a service.
+    pub fn health<'s>(&self, service: &'s Service) -> Health<'s> {
+        match &service.healthcheck {
+            None => Health::Missing,
+            Some(h) if h.is_disabled() => Health::Disabled(h),
+            Some(h) if h.test.is_none() => Health::Incomplete(h),
+            Some(h) => Health::Check(h),
+        }
+    }
+}
+
+fn image_of(image: &Sp<String>) -> Option<Image> {
+    let Parsed::Ok(reference) = parse_image(&image.value) else {
+        return None;
+    };
+    let part = |r: &Option<std::ops::Range<usize>>| r.clone().map(|r| image.subspan(r));
+    Some(Image {
+        tag_span: part(&reference.tag_range),
+        digest_span: part(&reference.digest_range),
+        registry_span: part(&reference.registry_range),
+        reference,
+        span: image.span,
+        via: image.via,
+    })
+}
+
+fn service_edges(s: &Service) -> Vec<Edge> {
+    let mut out = Vec::new();
+    for (i, d) in s.depends_on.iter().enumerate() {
+        out.push(Edge {
+            target: d.service.value.clone(),
+            span: if d.short { d.span } else { d.service.span },
+            via: d.service.via,
+            kind: EdgeKind::DependsOn(i),
+            required: d.is_required(),
+            condition: d.condition().to_string(),
+        });
+    }
+    let implicit = |target: &Sp<String>, kind: EdgeKind| Edge {
+        target: target.value.clone(),
+        span: target.span,
+        via: target.via,
+        kind,
+        required: true,
+        condition: "service_started".to_string(),
+    };
+    for l in &s.links {
+        out.push(implicit(&l.service, EdgeKind::Link));
+    }
+    for v in &s.volumes_from {
+        if v.value.starts_with("container:") {
+            continue;
+        }
+        let name = v.value.split(':').next().unwrap_or_default();
+        let mut e = implicit(v, EdgeKind::VolumesFrom);
+        e.target = name.to_string();
+        e.span = v.subspan(0..name.len());
+        out.push(e);
+    }
+    for (field, kind) in [
+        (&s.network_mode, EdgeKind::NetworkMode),
+        (&s.ipc, EdgeKind::Ipc),
+        (&s.pid, EdgeKind::Pid),
+        (&s.uts, EdgeKind::Uts),
+        (&s.cgroup, EdgeKind::Cgroup),
+    ] {
+        if let Some(v) = field
+            && let Some(name) = v.value.strip_prefix("service:")
+        {
+            let mut e = implicit(v, kind);
+            e.target = name.to_string();
+            e.span = v.subspan(8..v.value.len());
+            out.push(e);
+        }
+    }
+    out
+}
