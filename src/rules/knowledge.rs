@@ -239,7 +239,7 @@ fn parse_entry(e: &Value) -> Result<ImageFacts, String> {
             f.data_dir_by_major
                 .push((min, v.as_str().unwrap_or_default().to_string()));
         }
-        f.data_dir_by_major.sort_by(|a, b| b.0.cmp(&a.0));
+        f.data_dir_by_major.sort_by_key(|e| std::cmp::Reverse(e.0));
     }
     for o in get("overrides").and_then(Value::as_seq).unwrap_or_default() {
         let o = o.as_map().ok_or("an override must be a mapping")?;
