@@ -15,6 +15,7 @@ use crate::diag::{Diagnostic, Finding, Level, Severity};
 use crate::model::Project;
 
 pub mod correctness;
+pub mod edits;
 pub mod facts;
 pub mod knowledge;
 
