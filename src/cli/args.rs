@@ -91,6 +91,16 @@ pub struct CheckArgs {
     #[arg(long, value_delimiter = ',', value_name = "RULE|CATEGORY")]
     pub ignore: Vec<String>,
 
+    /// Read interpolation variables from this file instead of `.env`
+    /// (repeatable; later files win).
+    #[arg(long, value_name = "FILE")]
+    pub env_file: Vec<PathBuf>,
+
+    /// Interpolate with only the defaults written in the files: ignore the
+    /// process environment and `.env` (reproducible results).
+    #[arg(long)]
+    pub no_env: bool,
+
     /// The file name to show for standard input (`-`).
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,

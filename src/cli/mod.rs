@@ -13,7 +13,8 @@ use rayon::prelude::*;
 
 use crate::cli::args::{CheckArgs, Cli, ColorChoice, Command, FailOn, Format, PresetArg};
 use crate::diag::Severity;
-use crate::load::{Input, Limits};
+use crate::load::env::EnvOptions;
+use crate::load::{Input, Limits, LoadOptions};
 use crate::report::{self, Report};
 use crate::rules::{self, Preset, Settings};
 
@@ -239,11 +240,11 @@ impl Selection {
 }
 
 /// Lint the jobs in parallel; results in deterministic order.
-pub fn lint(jobs: &[Job], limits: &Limits, selection: &Selection) -> (Report, Vec<String>) {
+pub fn lint(jobs: &[Job], options: &LoadOptions, selection: &Selection) -> (Report, Vec<String>) {
     let results: Vec<_> = jobs
         .par_iter()
         .map(|job| {
-            let loaded = crate::load::load_project(&job.inputs, limits);
+            let loaded = crate::load::load_project_with(&job.inputs, options);
             match loaded {
                 Ok(loaded) => {
                     let project = crate::model::build(loaded);
@@ -285,9 +286,16 @@ fn use_color(choice: ColorChoice) -> bool {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    let limits = Limits {
-        max_file_size: args.max_file_size,
-        ..Limits::default()
+    let options = LoadOptions {
+        limits: Limits {
+            max_file_size: args.max_file_size,
+            ..Limits::default()
+        },
+        env: EnvOptions {
+            no_env: args.no_env,
+            env_files: args.env_file.clone(),
+            extra: Vec::new(),
+        },
     };
     let selection = match Selection::from_args(args) {
         Ok(s) => s,
@@ -297,7 +305,7 @@ fn check(args: &CheckArgs) -> ExitCode {
         }
     };
     let (jobs, mut errors) = plan(args);
-    let (report, load_errors) = lint(&jobs, &limits, &selection);
+    let (report, load_errors) = lint(&jobs, &options, &selection);
     errors.extend(load_errors);
     let mut out = String::new();
     match args.format {

@@ -19,6 +19,14 @@ pub enum ProblemKind {
     /// Accepted by Compose with a warning (YAML 1.1 booleans): `schema` at
     /// warning.
     SchemaWarning,
+    /// A `${` that Compose cannot parse (`interpolation-invalid`).
+    InterpolationInvalid,
+    /// A variable without default that no source sets
+    /// (`interpolation-unset`, warning).
+    VariableUnset,
+    /// `${VAR:?msg}` / `${VAR?msg}` with VAR missing (`interpolation-unset`,
+    /// error).
+    VariableRequired,
 }
 
 impl ProblemKind {
@@ -28,6 +36,8 @@ impl ProblemKind {
             ProblemKind::Syntax | ProblemKind::Budget => "yaml-syntax",
             ProblemKind::DuplicateKey => "duplicate-key",
             ProblemKind::Structure | ProblemKind::Schema | ProblemKind::SchemaWarning => "schema",
+            ProblemKind::InterpolationInvalid => "interpolation-invalid",
+            ProblemKind::VariableUnset | ProblemKind::VariableRequired => "interpolation-unset",
         }
     }
 }

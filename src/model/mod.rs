@@ -21,6 +21,7 @@ pub fn build(loaded: LoadedProject) -> Project {
         files,
         root,
         mut problems,
+        env: _,
     } = loaded;
     let complete = files.len() > 1
         || files.first().is_some_and(|f| {

@@ -179,6 +179,8 @@ pub static ALL: &[&Rule] = &[
     &correctness::yaml_syntax::RULE,
     &correctness::duplicate_key::RULE,
     &correctness::schema::RULE,
+    &correctness::interpolation_invalid::RULE,
+    &correctness::interpolation_unset::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
