@@ -134,12 +134,14 @@ fn push_literal(out: &mut Output, text: &str, source: Range<usize>) {
     let start = out.text.len();
     out.text.push_str(text);
     // Merge with a preceding verbatim piece that ends where this starts.
-    if let Some(last) = out.pieces.last_mut() {
-        if last.verbatim && last.text.end == start && last.source.end == source.start {
-            last.text.end = out.text.len();
-            last.source.end = source.end;
-            return;
-        }
+    if let Some(last) = out.pieces.last_mut()
+        && last.verbatim
+        && last.text.end == start
+        && last.source.end == source.start
+    {
+        last.text.end = out.text.len();
+        last.source.end = source.end;
+        return;
     }
     out.pieces.push(Span {
         text: start..out.text.len(),
