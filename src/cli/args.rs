@@ -64,6 +64,22 @@ pub struct CheckArgs {
     /// Docker Compose finds it.
     pub paths: Vec<PathBuf>,
 
+    /// A Compose file of one project, merged in order like `docker compose
+    /// -f` (repeatable; `-` is standard input).
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Vec<PathBuf>,
+
+    /// Lint the project with these profiles active (repeatable; `*` for
+    /// all). Without it (and without COMPOSE_PROFILES) every service is
+    /// linted.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Vec<String>,
+
+    /// Lint a base file without merging the `compose.override.yaml` beside
+    /// it.
+    #[arg(long)]
+    pub no_override: bool,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,

@@ -116,62 +116,83 @@ pub struct Job {
     pub preset: Preset,
 }
 
-/// Decide which files to lint, grouped into projects.
+/// Decide which files to lint, grouped into projects: the files of one
+/// `-f` list; a base file with the override file beside it; every other
+/// file alone.
 fn plan(args: &CheckArgs) -> (Vec<Job>, Vec<String>) {
-    let mut jobs = Vec::new();
+    let mut groups: Vec<Vec<Input>> = Vec::new();
     let mut errors = Vec::new();
-    let preset_for = |path: &Path| match args.preset {
-        Some(PresetArg::Production) => Preset::Production,
-        Some(PresetArg::Development) => Preset::Development,
-        None => Preset::for_file_name(
-            &path
-                .file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default(),
-        ),
-    };
-    if args.paths.is_empty() {
-        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-        match discover::default_files(&cwd) {
-            Some(files) => {
-                let rel: Vec<PathBuf> = files
-                    .iter()
-                    .map(|f| {
-                        f.strip_prefix(&cwd)
-                            .map(Path::to_path_buf)
-                            .unwrap_or_else(|_| f.clone())
-                    })
-                    .collect();
-                for f in rel {
-                    jobs.push(Job {
-                        preset: preset_for(&f),
-                        inputs: vec![Input::file(f)],
-                    });
-                }
-            }
-            None => errors.push(format!(
-                "no Compose file found in {} or its parents (looked for {})",
-                cwd.display(),
-                discover::DEFAULT_NAMES.join(", ")
-            )),
+    let mut stdin_used = false;
+    let mut read_stdin = |errors: &mut Vec<String>| -> Option<Input> {
+        if stdin_used {
+            errors.push("standard input (`-`) can be read only once".to_string());
+            return None;
         }
-        return (jobs, errors);
+        stdin_used = true;
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::stdin().lock().read_to_end(&mut bytes) {
+            errors.push(format!("standard input: {e}"));
+            return None;
+        }
+        let name = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("<stdin>"));
+        Some(Input::text(name, bytes))
+    };
+    if !args.file.is_empty() {
+        let mut inputs = Vec::new();
+        for f in &args.file {
+            if f.as_os_str() == "-" {
+                inputs.extend(read_stdin(&mut errors));
+            } else {
+                inputs.push(Input::file(f.clone()));
+            }
+        }
+        groups.push(inputs);
+    }
+    if args.paths.is_empty() && args.file.is_empty() {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        if let Some(list) = std::env::var_os("COMPOSE_FILE").filter(|v| !v.is_empty()) {
+            let list = list.to_string_lossy().into_owned();
+            let sep = std::env::var("COMPOSE_PATH_SEPARATOR").unwrap_or_else(|_| ":".to_string());
+            groups.push(
+                list.split(sep.as_str())
+                    .filter(|f| !f.is_empty())
+                    .map(Input::file)
+                    .collect(),
+            );
+        } else {
+            match discover::default_files(&cwd) {
+                Some(mut files) => {
+                    if args.no_override {
+                        files.truncate(1);
+                    }
+                    let rel = files
+                        .iter()
+                        .map(|f| {
+                            Input::file(
+                                f.strip_prefix(&cwd)
+                                    .map(Path::to_path_buf)
+                                    .unwrap_or_else(|_| f.clone()),
+                            )
+                        })
+                        .collect();
+                    groups.push(rel);
+                }
+                None => errors.push(format!(
+                    "no Compose file found in {} or its parents (looked for {})",
+                    cwd.display(),
+                    discover::DEFAULT_NAMES.join(", ")
+                )),
+            }
+        }
     }
     for path in &args.paths {
         if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            if let Err(e) = std::io::stdin().lock().read_to_end(&mut bytes) {
-                errors.push(format!("standard input: {e}"));
-                continue;
+            if let Some(input) = read_stdin(&mut errors) {
+                groups.push(vec![input]);
             }
-            let name = args
-                .stdin_filename
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("<stdin>"));
-            jobs.push(Job {
-                preset: preset_for(&name),
-                inputs: vec![Input::text(name, bytes)],
-            });
             continue;
         }
         match std::fs::metadata(path) {
@@ -186,20 +207,47 @@ fn plan(args: &CheckArgs) -> (Vec<Job>, Vec<String>) {
                         report::display_path(path)
                     ));
                 }
-                for f in files {
-                    jobs.push(Job {
-                        preset: preset_for(&f),
-                        inputs: vec![Input::file(f)],
-                    });
+                for group in discover::group(&files, !args.no_override) {
+                    groups.push(group.into_iter().map(Input::file).collect());
                 }
             }
             // Explicit files are always linted, whatever their name; the
             // loader reports what cannot be read.
-            _ => jobs.push(Job {
-                preset: preset_for(path),
-                inputs: vec![Input::file(path.clone())],
-            }),
+            _ => {
+                let group = if args.no_override {
+                    vec![path.clone()]
+                } else {
+                    discover::with_override(path)
+                };
+                groups.push(group.into_iter().map(Input::file).collect());
+            }
         }
+    }
+    // The same project reached twice (a base file and its override both
+    // named) is linted once.
+    let mut seen: Vec<Vec<PathBuf>> = Vec::new();
+    let mut jobs = Vec::new();
+    for inputs in groups {
+        if inputs.is_empty() {
+            continue;
+        }
+        let key: Vec<PathBuf> = inputs.iter().map(|i| i.path.clone()).collect();
+        if inputs.iter().all(|i| i.content.is_none()) && seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        let first = &inputs[0].path;
+        let preset = match args.preset {
+            Some(PresetArg::Production) => Preset::Production,
+            Some(PresetArg::Development) => Preset::Development,
+            None => Preset::for_file_name(
+                &first
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default(),
+            ),
+        };
+        jobs.push(Job { inputs, preset });
     }
     (jobs, errors)
 }
@@ -240,14 +288,19 @@ impl Selection {
 }
 
 /// Lint the jobs in parallel; results in deterministic order.
-pub fn lint(jobs: &[Job], options: &LoadOptions, selection: &Selection) -> (Report, Vec<String>) {
+pub fn lint(
+    jobs: &[Job],
+    options: &LoadOptions,
+    selection: &Selection,
+    profiles: Option<&[String]>,
+) -> (Report, Vec<String>) {
     let results: Vec<_> = jobs
         .par_iter()
         .map(|job| {
             let loaded = crate::load::load_project_with(&job.inputs, options);
             match loaded {
                 Ok(loaded) => {
-                    let project = crate::model::build(loaded);
+                    let project = crate::model::build_with(loaded, profiles);
                     let diags = rules::run(&project, &selection.settings(job.preset));
                     let files = project.sources.len();
                     Ok((Arc::new(project.sources), diags, files))
@@ -305,7 +358,21 @@ fn check(args: &CheckArgs) -> ExitCode {
         }
     };
     let (jobs, mut errors) = plan(args);
-    let (report, load_errors) = lint(&jobs, &options, &selection);
+    let profiles: Option<Vec<String>> = if !args.profile.is_empty() {
+        Some(
+            args.profile
+                .iter()
+                .flat_map(|p| p.split(','))
+                .map(|p| p.trim().to_string())
+                .collect(),
+        )
+    } else {
+        std::env::var("COMPOSE_PROFILES")
+            .ok()
+            .filter(|v| !v.is_empty() && !args.no_env)
+            .map(|v| v.split(',').map(|p| p.trim().to_string()).collect())
+    };
+    let (report, load_errors) = lint(&jobs, &options, &selection, profiles.as_deref());
     errors.extend(load_errors);
     let mut out = String::new();
     match args.format {

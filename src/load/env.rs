@@ -60,6 +60,11 @@ impl Environment {
         self.vars.get(name).map(String::as_str)
     }
 
+    /// Every variable.
+    pub fn pairs(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        self.vars.iter().map(|(k, v)| (k.clone(), v.clone()))
+    }
+
     /// Build the environment of a project whose directory is `project_dir`.
     pub fn load(project_dir: &Path, options: &EnvOptions) -> Result<Environment, EnvError> {
         Environment::load_with(project_dir, options, std::env::vars())

@@ -6,6 +6,7 @@
 //! - [`merge`] merges documents and files the way Compose does.
 //! - [`project`] reads the files of one project and assembles them.
 
+pub mod assemble;
 pub mod env;
 pub mod interpolate;
 pub mod merge;

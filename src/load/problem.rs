@@ -27,6 +27,14 @@ pub enum ProblemKind {
     /// `${VAR:?msg}` / `${VAR?msg}` with VAR missing (`interpolation-unset`,
     /// error).
     VariableRequired,
+    /// An `include` Compose cannot follow (`include-invalid`).
+    IncludeInvalid,
+    /// A remote include, not fetched (`include-invalid` at info).
+    IncludeRemote,
+    /// An `extends` Compose cannot resolve (`extends-invalid`).
+    ExtendsInvalid,
+    /// A remote `extends.file`, not fetched (`extends-invalid` at info).
+    ExtendsRemote,
 }
 
 impl ProblemKind {
@@ -38,6 +46,8 @@ impl ProblemKind {
             ProblemKind::Structure | ProblemKind::Schema | ProblemKind::SchemaWarning => "schema",
             ProblemKind::InterpolationInvalid => "interpolation-invalid",
             ProblemKind::VariableUnset | ProblemKind::VariableRequired => "interpolation-unset",
+            ProblemKind::IncludeInvalid | ProblemKind::IncludeRemote => "include-invalid",
+            ProblemKind::ExtendsInvalid | ProblemKind::ExtendsRemote => "extends-invalid",
         }
     }
 }

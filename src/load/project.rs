@@ -4,6 +4,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::load::Limits;
+use crate::load::assemble;
 use crate::load::env::{EnvOptions, Environment};
 use crate::load::interpolate;
 use crate::load::merge;
@@ -72,6 +73,9 @@ pub struct LoadedProject {
     pub problems: Vec<Problem>,
     /// The variables interpolation used.
     pub env: Environment,
+    /// How many files were given (`-f` files, a base and its override); the
+    /// files `include`d and `extends`ed come on top.
+    pub inputs: usize,
 }
 
 /// Read a file's bytes, refusing what is not a regular file and what exceeds
@@ -316,39 +320,42 @@ pub fn load_project_with(
             message: e.message,
         }]
     })?;
-    let mut sources = SourceMap::new();
-    let mut files = Vec::new();
+    let mut asm = assemble::Assembler::new(limits);
     let mut errors = Vec::new();
+    let mut root: Option<Value> = None;
     for input in inputs {
-        match load_file(&mut sources, input, limits, &env) {
-            Ok(f) => files.push(f),
+        match asm.file(input, &env) {
+            Ok(Some(value)) => {
+                root = Some(match root {
+                    None => value,
+                    Some(base) => asm.merge(base, value),
+                });
+            }
+            Ok(None) => {}
             Err(e) => errors.push(e),
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut root: Option<Value> = None;
-    for file in &mut files {
-        for doc in std::mem::take(&mut file.documents) {
-            root = Some(match root {
-                None => doc,
-                Some(base) => merge::merge(base, doc),
-            });
-        }
-    }
     if let Some(root) = root.as_mut() {
         merge::strip_resets(root);
     }
-    let problems = files
+    let mut problems: Vec<Problem> = asm
+        .files
         .iter()
         .flat_map(|f| f.yaml.problems.iter().cloned())
         .collect();
+    problems.append(&mut asm.problems);
+    problems.append(&mut asm.take_merge_problems());
+    let sources = asm.sources;
+    let files = asm.files;
     Ok(LoadedProject {
         sources,
         files,
         root,
         problems,
         env,
+        inputs: inputs.len(),
     })
 }

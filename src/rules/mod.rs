@@ -181,6 +181,8 @@ pub static ALL: &[&Rule] = &[
     &correctness::schema::RULE,
     &correctness::interpolation_invalid::RULE,
     &correctness::interpolation_unset::RULE,
+    &correctness::extends_invalid::RULE,
+    &correctness::include_invalid::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
