@@ -482,7 +482,7 @@ impl<'a> Assembler<'a> {
                         loaded
                     }
                 };
-                let Some(other) = other else { return None };
+                let other = other?;
                 let Some(services) = other.get("services") else {
                     self.problem(
                         ProblemKind::ExtendsInvalid,
