@@ -617,3 +617,188 @@ pub fn strip_resets(value: &mut Value) {
 pub fn merge(base: Value, over: Value) -> Value {
     Merger::default().merge(base, over, &[])
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::env::Environment;
+    use crate::load::project::{Input, load_file};
+    use crate::load::{Limits, value::ValueKind};
+    use crate::source::SourceMap;
+
+    /// Merge two YAML texts as two files of a project.
+    fn merged(base: &str, over: &str) -> (Value, Vec<Problem>) {
+        let mut sources = SourceMap::new();
+        let env = Environment::default();
+        let limits = Limits::default();
+        let mut a = load_file(&mut sources, &Input::text("a.yaml", base), &limits, &env).unwrap();
+        let mut b = load_file(&mut sources, &Input::text("b.yaml", over), &limits, &env).unwrap();
+        let mut m = Merger::default();
+        let v = m.merge(a.documents.remove(0), b.documents.remove(0), &[]);
+        (v, m.problems)
+    }
+
+    fn strings(v: &Value) -> Vec<String> {
+        match &v.kind {
+            ValueKind::Seq(items) => items
+                .iter()
+                .map(|i| i.as_str().unwrap_or("<map>").to_string())
+                .collect(),
+            ValueKind::Map(m) => m
+                .entries
+                .iter()
+                .map(|e| format!("{}={}", e.key.text, e.value.as_str().unwrap_or("")))
+                .collect(),
+            _ => vec![v.as_str().unwrap_or_default().to_string()],
+        }
+    }
+
+    fn web<'a>(v: &'a Value, key: &str) -> &'a Value {
+        v.get("services")
+            .unwrap()
+            .get("web")
+            .unwrap()
+            .get(key)
+            .unwrap()
+    }
+
+    #[test]
+    fn commands_are_replaced_and_lists_appended() {
+        let (v, _) = merged(
+            "services:\n  web:\n    command: [a, b]\n    cap_add: [NET_ADMIN]\n",
+            "services:\n  web:\n    command: [c]\n    cap_add: [SYS_TIME, NET_ADMIN]\n",
+        );
+        assert_eq!(strings(web(&v, "command")), ["c"]);
+        assert_eq!(strings(web(&v, "cap_add")), ["NET_ADMIN", "SYS_TIME"]);
+    }
+
+    #[test]
+    fn environment_merges_by_key_across_forms() {
+        let (v, _) = merged(
+            "services:\n  web:\n    environment:\n      A: '1'\n      B: '2'\n",
+            "services:\n  web:\n    environment:\n      - B=3\n      - C=4\n",
+        );
+        assert_eq!(strings(web(&v, "environment")), ["A=1", "B=3", "C=4"]);
+        let (v, _) = merged(
+            "services:\n  web:\n    environment: {A: '1', B: '2'}\n",
+            "services:\n  web:\n    environment: {B: '3'}\n",
+        );
+        assert_eq!(strings(web(&v, "environment")), ["A=1", "B=3"]);
+    }
+
+    #[test]
+    fn ports_and_volumes_collapse_by_key() {
+        let (v, _) = merged(
+            "services:\n  web:\n    ports: ['8080:80', '9000:9000']\n    volumes: ['data:/data', './a:/app']\n",
+            "services:\n  web:\n    ports: ['8080:80', '8443:443']\n    volumes: ['./b:/app:ro']\n",
+        );
+        assert_eq!(
+            strings(web(&v, "ports")),
+            ["8080:80", "9000:9000", "8443:443"]
+        );
+        assert_eq!(strings(web(&v, "volumes")), ["data:/data", "./b:/app:ro"]);
+    }
+
+    #[test]
+    fn depends_on_merges_short_and_long_forms() {
+        let (v, _) = merged(
+            "services:\n  web:\n    depends_on: [db, cache]\n",
+            "services:\n  web:\n    depends_on:\n      db:\n        condition: service_healthy\n",
+        );
+        let d = web(&v, "depends_on").as_map().unwrap();
+        assert_eq!(d.len(), 2);
+        assert_eq!(
+            d.get("db").unwrap().get("condition").unwrap().as_str(),
+            Some("service_healthy")
+        );
+        assert_eq!(
+            d.get("cache").unwrap().get("condition").unwrap().as_str(),
+            Some("service_started")
+        );
+    }
+
+    #[test]
+    fn reset_and_override_tags() {
+        let (v, _) = merged(
+            "services:\n  web:\n    ports: ['80:80']\n    healthcheck: {test: [CMD, 'true']}\n    environment: {A: '1'}\n",
+            "services:\n  web:\n    ports: !override ['8443:443']\n    healthcheck: !reset {}\n    environment:\n      A: !reset null\n",
+        );
+        assert_eq!(strings(web(&v, "ports")), ["8443:443"]);
+        assert!(
+            v.get("services")
+                .unwrap()
+                .get("web")
+                .unwrap()
+                .get("healthcheck")
+                .is_none()
+        );
+        assert_eq!(web(&v, "environment").as_map().unwrap().len(), 0);
+    }
+
+    #[test]
+    fn logging_merges_only_for_the_same_driver() {
+        let (v, _) = merged(
+            "services:\n  web:\n    logging: {driver: json-file, options: {max-size: 10m}}\n",
+            "services:\n  web:\n    logging: {options: {max-file: '3'}}\n",
+        );
+        assert_eq!(
+            strings(web(&v, "logging").get("options").unwrap()),
+            ["max-size=10m", "max-file=3"]
+        );
+        let (v, _) = merged(
+            "services:\n  web:\n    logging: {driver: json-file, options: {max-size: 10m}}\n",
+            "services:\n  web:\n    logging: {driver: syslog}\n",
+        );
+        assert!(web(&v, "logging").get("options").is_none());
+    }
+
+    #[test]
+    fn a_build_string_merges_as_a_context() {
+        let (v, _) = merged(
+            "services:\n  web:\n    build: ./app\n",
+            "services:\n  web:\n    build: {dockerfile: Dockerfile.prod}\n",
+        );
+        let b = web(&v, "build");
+        assert_eq!(b.get("context").unwrap().as_str(), Some("./app"));
+        assert_eq!(
+            b.get("dockerfile").unwrap().as_str(),
+            Some("Dockerfile.prod")
+        );
+    }
+
+    #[test]
+    fn a_mapping_cannot_override_a_list() {
+        let (_, problems) = merged(
+            "services:\n  web:\n    ports: ['80:80']\n",
+            "services:\n  web:\n    ports: {a: b}\n",
+        );
+        assert_eq!(problems.len(), 1);
+        assert!(
+            problems[0]
+                .message
+                .starts_with("cannot override `services.*.ports`"),
+            "{}",
+            problems[0].message
+        );
+    }
+
+    #[test]
+    fn spans_point_into_the_file_that_wrote_the_value() {
+        let (v, _) = merged(
+            "services:\n  web:\n    image: a\n    restart: always\n",
+            "services:\n  web:\n    image: b\n",
+        );
+        let s = v
+            .get("services")
+            .unwrap()
+            .as_map()
+            .unwrap()
+            .entry("web")
+            .unwrap();
+        // The service key stays where the service is defined...
+        assert_eq!(s.key.span.file.0, 0);
+        // ...the image is the override's, the restart policy the base's.
+        assert_eq!(s.value.get("image").unwrap().span.file.0, 1);
+        assert_eq!(s.value.get("restart").unwrap().span.file.0, 0);
+    }
+}
