@@ -12,6 +12,7 @@
 //! 5. [`cli`]: the `dockmaster` command.
 
 pub mod cli;
+pub mod config;
 pub mod diag;
 pub mod load;
 pub mod model;

@@ -88,9 +88,19 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
-    /// Exit with 1 when a finding has this severity or a higher one.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Exit with 1 when a finding has this severity or a higher one
+    /// (default: the configuration's `fail-on`, else `warning`).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+
+    /// Use this configuration file instead of looking for the nearest
+    /// `.dockmaster.yml`.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore configuration files.
+    #[arg(long)]
+    pub no_config: bool,
 
     /// Lint with this preset. Without it, files named like
     /// `compose.override.*`, `*.dev.*`, `*.development.*`, `*.local.*` or

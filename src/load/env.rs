@@ -78,6 +78,8 @@ impl Environment {
     ) -> Result<Environment, EnvError> {
         let mut env = Environment::default();
         if options.no_env {
+            // Only variables given explicitly.
+            env.vars.extend(options.extra.iter().cloned());
             return Ok(env);
         }
         let process: HashMap<String, String> = process.into_iter().collect();

@@ -129,7 +129,87 @@ pub struct Rule {
     pub summary: &'static str,
     /// The rule's document, `rules/<id>.md`.
     pub doc: &'static str,
+    /// Options the configuration file may set for the rule.
+    pub options: &'static [OptionSpec],
     pub check: fn(&Context<'_>, &mut Vec<Finding>),
+}
+
+/// An option a rule accepts in the configuration file
+/// (`rules: {image-tag: {mutable-tags: [...]}}`).
+#[derive(Clone, Copy, Debug)]
+pub struct OptionSpec {
+    pub name: &'static str,
+    pub kind: OptionKind,
+    /// One line for `dockmaster explain` and the configuration schema.
+    pub help: &'static str,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptionKind {
+    /// A list of strings.
+    Strings,
+    Bool,
+    String,
+}
+
+impl OptionKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            OptionKind::Strings => "a list of strings",
+            OptionKind::Bool => "a boolean",
+            OptionKind::String => "a string",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OptionValue {
+    Strings(Vec<String>),
+    Bool(bool),
+    String(String),
+}
+
+/// The options set for one rule.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuleOptions {
+    values: Vec<(&'static str, OptionValue)>,
+}
+
+impl RuleOptions {
+    pub fn set(&mut self, name: &'static str, value: OptionValue) {
+        self.values.retain(|(n, _)| *n != name);
+        self.values.push((name, value));
+    }
+
+    pub fn get(&self, name: &str) -> Option<&OptionValue> {
+        self.values.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    /// A list option, when set.
+    pub fn strings(&self, name: &str) -> Option<&[String]> {
+        match self.get(name) {
+            Some(OptionValue::Strings(v)) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn bool(&self, name: &str) -> Option<bool> {
+        match self.get(name) {
+            Some(OptionValue::Bool(b)) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn string(&self, name: &str) -> Option<&str> {
+        match self.get(name) {
+            Some(OptionValue::String(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
 }
 
 impl Rule {
@@ -159,6 +239,7 @@ macro_rules! declare_rule {
         development: $dev:ident,
         fixable: $fix:ident,
         summary: $summary:literal,
+        $(options: [$($opt:expr),* $(,)?],)?
         check: $check:path $(,)?
     ) => {
         pub static RULE: $crate::rules::Rule = $crate::rules::Rule {
@@ -169,6 +250,7 @@ macro_rules! declare_rule {
             fixable: $crate::rules::Fixable::$fix,
             summary: $summary,
             doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $id, ".md")),
+            options: &[$($($opt),*)?],
             check: $check,
         };
     };
@@ -197,6 +279,8 @@ pub struct Context<'a> {
     pub preset: Preset,
     /// The level the rule runs at in this run (never `Off`).
     pub level: Level,
+    /// The rule's options from the configuration file.
+    pub options: &'a RuleOptions,
 }
 
 impl Context<'_> {
@@ -218,6 +302,8 @@ pub struct Settings {
     pub select: Option<Vec<&'static str>>,
     /// Rules that do not run (`--ignore`).
     pub ignore: Vec<&'static str>,
+    /// Options per rule from the configuration file.
+    pub options: Vec<(&'static str, RuleOptions)>,
 }
 
 impl Settings {
@@ -227,7 +313,18 @@ impl Settings {
             overrides: Vec::new(),
             select: None,
             ignore: Vec::new(),
+            options: Vec::new(),
         }
+    }
+
+    /// The options set for a rule.
+    pub fn options_for(&self, id: &str) -> &RuleOptions {
+        static NONE: std::sync::LazyLock<RuleOptions> =
+            std::sync::LazyLock::new(RuleOptions::default);
+        self.options
+            .iter()
+            .find(|(r, _)| *r == id)
+            .map_or(&NONE, |(_, o)| o)
     }
 
     /// Only the given rules.
@@ -293,7 +390,6 @@ pub fn run(project: &Project, settings: &Settings) -> Vec<Diagnostic> {
     let facts = facts::Facts::new(project);
     for rule in ALL {
         let (level, explicit) = settings.level(rule);
-        let explicit = explicit && settings.explicit(rule).is_some();
         let Some(default_severity) = level.severity() else {
             continue;
         };
@@ -302,6 +398,7 @@ pub fn run(project: &Project, settings: &Settings) -> Vec<Diagnostic> {
             facts: &facts,
             preset: settings.preset,
             level,
+            options: settings.options_for(rule.id),
         };
         findings.clear();
         (rule.check)(&cx, &mut findings);
