@@ -109,7 +109,8 @@ fn findings(rule: &'static str, file: &str, text: &str) -> Vec<String> {
     .unwrap();
     let project = dockmaster::model::build(loaded);
     let preset = Preset::for_file_name(file);
-    rules::run(&project, &Settings::only(preset, &[rule]))
+    dockmaster::check_project(&project, &Settings::only(preset, &[rule]))
+        .kept
         .into_iter()
         .map(|d| format!("{}: {}", d.rule, d.message))
         .collect()

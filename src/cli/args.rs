@@ -127,6 +127,10 @@ pub struct CheckArgs {
     #[arg(long)]
     pub no_env: bool,
 
+    /// Make a suppression comment without a reason an error.
+    #[arg(long)]
+    pub require_reason: bool,
+
     /// The file name to show for standard input (`-`).
     #[arg(long, value_name = "NAME")]
     pub stdin_filename: Option<PathBuf>,

@@ -19,6 +19,8 @@ use crate::rules::{self, OptionValue, Settings};
 pub struct Selection {
     pub select: Option<Vec<&'static str>>,
     pub ignore: Vec<&'static str>,
+    /// `--require-reason`.
+    pub require_reason: bool,
 }
 
 impl Selection {
@@ -37,6 +39,7 @@ impl Selection {
                 Some(resolve(&args.select)?)
             },
             ignore: resolve(&args.ignore)?,
+            require_reason: args.require_reason,
         })
     }
 }
@@ -156,6 +159,10 @@ pub fn settings(job: &Job, selection: &Selection) -> Settings {
             }
         }
     }
+    if selection.require_reason || config.is_some_and(|c| c.require_reason) {
+        s.overrides
+            .push(("suppression-without-reason", Level::Error));
+    }
     if let Some(select) = &selection.select {
         s.select = Some(select.clone());
     }
@@ -218,7 +225,8 @@ pub fn lint(
             match loaded {
                 Ok(loaded) => {
                     let project = crate::model::build_with(loaded, profiles);
-                    let diags = rules::run(&project, &settings(job, selection));
+                    let outcome = crate::check_project(&project, &settings(job, selection));
+                    let diags = outcome.kept;
                     let t = threshold(job, fail_on);
                     let fails = diags.iter().any(|d| d.severity >= t);
                     let files = project.sources.len();

@@ -18,6 +18,7 @@ pub mod correctness;
 pub mod edits;
 pub mod facts;
 pub mod knowledge;
+pub mod suppressions;
 
 /// What a rule is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -27,6 +28,8 @@ pub enum Category {
     Operability,
     Security,
     Style,
+    /// Rules about suppression comments themselves.
+    Suppressions,
 }
 
 impl Category {
@@ -37,15 +40,17 @@ impl Category {
             Category::Operability => "operability",
             Category::Security => "security",
             Category::Style => "style",
+            Category::Suppressions => "suppressions",
         }
     }
 
-    pub const ALL: [Category; 5] = [
+    pub const ALL: [Category; 6] = [
         Category::Correctness,
         Category::Reliability,
         Category::Operability,
         Category::Security,
         Category::Style,
+        Category::Suppressions,
     ];
 
     pub fn parse(s: &str) -> Option<Category> {
@@ -265,6 +270,8 @@ pub static ALL: &[&Rule] = &[
     &correctness::interpolation_unset::RULE,
     &correctness::extends_invalid::RULE,
     &correctness::include_invalid::RULE,
+    &suppressions::unused_suppression::RULE,
+    &suppressions::suppression_without_reason::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
