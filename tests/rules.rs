@@ -10,16 +10,25 @@ use std::path::Path;
 use dockmaster::load::{Input, Limits, load_project};
 use dockmaster::rules::{self, Preset, Settings};
 
+/// The rule a fixture is for: the first folder under `fixtures/rules`
+/// (`<rule-id>/bad.yaml`, or `<rule-id>/<case>/compose.yaml` for a case
+/// that needs the file name Compose looks for).
+fn rule_of(path: &Path) -> &str {
+    let rel = path
+        .strip_prefix(common::root().join("fixtures/rules"))
+        .unwrap();
+    rel.components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_str()
+        .unwrap()
+}
+
 #[test]
 fn rule_fixtures() {
-    insta::glob!("../fixtures/rules", "*/*.y*ml", |path| {
-        let rule = path
-            .parent()
-            .unwrap()
-            .file_name()
-            .unwrap()
-            .to_str()
-            .unwrap();
+    insta::glob!("../fixtures/rules", "**/*.y*ml", |path| {
+        let rule = rule_of(path);
         let rel = path.strip_prefix(common::root()).unwrap();
         let (code, out, err) = common::run(&[
             "check",
@@ -42,18 +51,29 @@ fn rule_fixtures() {
 /// and unsafe), as a snapshot of the resulting text.
 #[test]
 fn rule_fixes() {
-    insta::glob!("../fixtures/rules", "*/*.y*ml", |path| {
-        let id = path.parent().unwrap().file_name().unwrap().to_str().unwrap();
+    insta::glob!("../fixtures/rules", "**/*.y*ml", |path| {
+        let id = rule_of(path);
         let Some(rule) = rules::find(id) else { return };
         if rule.fixable == rules::Fixable::No {
             return;
         }
         let text = std::fs::read_to_string(path).unwrap();
         let name = path.file_name().unwrap().to_str().unwrap();
-        let loaded = load_project(&[Input::text(name, text.as_bytes().to_vec())], &Limits::default()).unwrap();
+        let loaded = load_project(
+            &[Input::text(name, text.as_bytes().to_vec())],
+            &Limits::default(),
+        )
+        .unwrap();
         let project = dockmaster::model::build(loaded);
-        let diags = rules::run(&project, &Settings::only(Preset::for_file_name(name), &[rule.id]));
-        let edits: Vec<_> = diags.iter().filter_map(|d| d.fix.as_ref()).flat_map(|f| f.edits.clone()).collect();
+        let diags = rules::run(
+            &project,
+            &Settings::only(Preset::for_file_name(name), &[rule.id]),
+        );
+        let edits: Vec<_> = diags
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .flat_map(|f| f.edits.clone())
+            .collect();
         if edits.is_empty() {
             return;
         }
