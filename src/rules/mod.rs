@@ -18,6 +18,7 @@ pub mod correctness;
 pub mod edits;
 pub mod facts;
 pub mod knowledge;
+pub mod operability;
 
 /// What a rule is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -179,6 +180,12 @@ pub static ALL: &[&Rule] = &[
     &correctness::yaml_syntax::RULE,
     &correctness::duplicate_key::RULE,
     &correctness::schema::RULE,
+    &operability::obsolete_version::RULE,
+    &operability::unused_resource::RULE,
+    &operability::localhost_reference::RULE,
+    &operability::unknown_host::RULE,
+    &operability::image_tag::RULE,
+    &operability::image_digest::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
