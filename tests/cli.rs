@@ -7,7 +7,12 @@ use common::{run, run_in};
 
 #[test]
 fn human_output_shows_the_anchor_and_the_merge_site() {
-    let (code, out, err) = run(&["check", "fixtures/load/merge-key.yaml"]);
+    let (code, out, err) = run(&[
+        "check",
+        "--select",
+        "correctness",
+        "fixtures/load/merge-key.yaml",
+    ]);
     assert_eq!(code, 1, "{err}");
     assert!(!out.contains('\u{1b}'), "no colour when piped");
     insta::assert_snapshot!(out);
@@ -17,6 +22,8 @@ fn human_output_shows_the_anchor_and_the_merge_site() {
 fn human_output_for_duplicate_keys_and_unicode() {
     let (code, out, _) = run(&[
         "check",
+        "--select",
+        "correctness",
         "fixtures/load/duplicate-keys.yaml",
         "fixtures/load/unicode.yaml",
     ]);
@@ -34,7 +41,8 @@ fn colour_can_be_forced() {
 
 #[test]
 fn a_clean_file_exits_zero_with_a_summary() {
-    let (code, out, _) = run(&["check", "fixtures/load/bom.yaml"]);
+    // Only the correctness rules: other rules have advice for any file.
+    let (code, out, _) = run(&["check", "--select", "correctness", "fixtures/load/bom.yaml"]);
     assert_eq!(code, 0);
     assert_eq!(out, "No problems found in 1 file.\n");
 }

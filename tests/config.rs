@@ -23,7 +23,19 @@ fn the_nearest_configuration_wins_and_the_search_stops_at_the_repository_root() 
     write(d, "a/compose.yaml", BAD);
     write(d, "b/compose.yaml", BAD);
     write(d, "b/.dockmaster.yaml", "rules:\n  schema: info\n");
-    let (code, out, err) = run_in(d, &["check", "--format", "compact", "--no-env", "a", "b"]);
+    let (code, out, err) = run_in(
+        d,
+        &[
+            "check",
+            "--select",
+            "correctness",
+            "--format",
+            "compact",
+            "--no-env",
+            "a",
+            "b",
+        ],
+    );
     assert_eq!(code, 0, "{err}");
     assert!(!out.contains("a/compose.yaml"), "{out}");
     assert!(out.contains("b/compose.yaml:4:5: info[schema]"), "{out}");
@@ -31,7 +43,17 @@ fn the_nearest_configuration_wins_and_the_search_stops_at_the_repository_root() 
     let inner = d.join("inner");
     std::fs::create_dir_all(inner.join(".git")).unwrap();
     write(&inner, "compose.yaml", BAD);
-    let (code, out, _) = run_in(&inner, &["check", "--format", "compact", "--no-env"]);
+    let (code, out, _) = run_in(
+        &inner,
+        &[
+            "check",
+            "--select",
+            "correctness",
+            "--format",
+            "compact",
+            "--no-env",
+        ],
+    );
     assert_eq!(code, 1);
     assert!(out.contains("error[schema]"), "{out}");
 }
@@ -47,11 +69,19 @@ fn explicit_and_disabled_configuration() {
         "strict.yml",
         "fail-on: error\nrules:\n  schema: warning\n",
     );
-    let (code, _, _) = run_in(d, &["check", "--no-env"]);
+    let (code, _, _) = run_in(d, &["check", "--select", "correctness", "--no-env"]);
     assert_eq!(code, 0);
     let (code, out, _) = run_in(
         d,
-        &["check", "--format", "compact", "--no-env", "--no-config"],
+        &[
+            "check",
+            "--select",
+            "correctness",
+            "--format",
+            "compact",
+            "--no-env",
+            "--no-config",
+        ],
     );
     assert_eq!(code, 1);
     assert!(out.contains("error[schema]"));
@@ -95,7 +125,18 @@ fn overrides_apply_to_matching_files() {
     );
     write(d, "legacy/compose.yaml", BAD);
     write(d, "new/compose.yaml", BAD);
-    let (_, out, _) = run_in(d, &["check", "--format", "compact", "--no-env", "."]);
+    let (_, out, _) = run_in(
+        d,
+        &[
+            "check",
+            "--select",
+            "correctness",
+            "--format",
+            "compact",
+            "--no-env",
+            ".",
+        ],
+    );
     assert!(!out.contains("legacy/"), "{out}");
     assert!(out.contains("new/compose.yaml:4:5"), "{out}");
 }
@@ -107,7 +148,18 @@ fn excluded_files_are_not_walked_but_named_files_are_linted() {
     write(d, ".dockmaster.yml", "exclude: ['vendor/**']\n");
     write(d, "vendor/compose.yaml", BAD);
     write(d, "app/compose.yaml", BAD);
-    let (_, out, _) = run_in(d, &["check", "--format", "compact", "--no-env", "."]);
+    let (_, out, _) = run_in(
+        d,
+        &[
+            "check",
+            "--select",
+            "correctness",
+            "--format",
+            "compact",
+            "--no-env",
+            ".",
+        ],
+    );
     assert!(!out.contains("vendor/"), "{out}");
     let (_, out, _) = run_in(
         d,
@@ -132,7 +184,17 @@ fn configuration_variables_feed_interpolation() {
         "compose.yaml",
         "services:\n  web:\n    image: nginx:${TAG}\n",
     );
-    let (code, out, _) = run_in(d, &["check", "--format", "compact", "--no-env"]);
+    let (code, out, _) = run_in(
+        d,
+        &[
+            "check",
+            "--select",
+            "correctness",
+            "--format",
+            "compact",
+            "--no-env",
+        ],
+    );
     assert_eq!((code, out.as_str()), (0, ""));
 }
 

@@ -10,6 +10,8 @@ use common::{run, run_in};
 fn a_directory_merges_the_override_file() {
     let (code, out, _) = run(&[
         "check",
+        "--select",
+        "correctness",
         "--no-env",
         "--format",
         "compact",
@@ -23,6 +25,8 @@ fn a_directory_merges_the_override_file() {
 fn a_base_file_named_alone_merges_its_override_unless_told_not_to() {
     let (_, with, _) = run(&[
         "check",
+        "--select",
+        "correctness",
         "--no-env",
         "--format",
         "compact",
@@ -31,6 +35,8 @@ fn a_base_file_named_alone_merges_its_override_unless_told_not_to() {
     assert!(with.contains("compose.override.yaml:10:5"), "{with}");
     let (code, without, _) = run(&[
         "check",
+        "--select",
+        "correctness",
         "--no-env",
         "--format",
         "compact",
@@ -44,6 +50,8 @@ fn a_base_file_named_alone_merges_its_override_unless_told_not_to() {
 fn the_override_named_alone_is_linted_with_its_base_once() {
     let (_, out, _) = run(&[
         "check",
+        "--select",
+        "correctness",
         "--no-env",
         "--format",
         "compact",
@@ -73,6 +81,8 @@ fn human_output_through_an_anchor_in_an_override_file() {
 fn findings_in_an_included_file_point_into_it() {
     let (code, out, _) = run(&[
         "check",
+        "--select",
+        "correctness",
         "--no-env",
         "--format",
         "compact",
@@ -86,6 +96,8 @@ fn findings_in_an_included_file_point_into_it() {
 fn dash_f_files_merge_in_order() {
     let (code, out, _) = run(&[
         "check",
+        "--select",
+        "correctness",
         "--no-env",
         "--format",
         "compact",
@@ -122,14 +134,25 @@ fn env_files_feed_interpolation() {
     assert_eq!(out.lines().count(), 2, "{out}");
     // `.env` beside the file sets them; a bad value then reaches the schema.
     std::fs::write(d.join(".env"), "TAG=1.27\nN=three\n").unwrap();
-    let (_, out, _) = run_in(d, &["check", "--format", "compact"]);
+    let (_, out, _) = run_in(
+        d,
+        &["check", "--select", "correctness", "--format", "compact"],
+    );
     assert!(!out.contains("interpolation-unset"), "{out}");
     assert!(out.contains("compose.yaml:5:17: error[schema]: `deploy.replicas` of service `web` has an invalid value: `three`"), "{out}");
     // --env-file replaces `.env`.
     std::fs::write(d.join("prod.env"), "TAG=1.27\nN=3\n").unwrap();
     let (code, out, _) = run_in(
         d,
-        &["check", "--format", "compact", "--env-file", "prod.env"],
+        &[
+            "check",
+            "--select",
+            "correctness",
+            "--format",
+            "compact",
+            "--env-file",
+            "prod.env",
+        ],
     );
     assert_eq!((code, out.as_str()), (0, ""));
     // A broken env file is an error with its line.
@@ -153,7 +176,7 @@ fn the_process_environment_wins_over_dot_env() {
     .unwrap();
     std::fs::write(d.join(".env"), "N=two\n").unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_dockmaster"))
-        .args(["check", "--format", "compact"])
+        .args(["check", "--select", "correctness", "--format", "compact"])
         .current_dir(d)
         .env("N", "2")
         .output()

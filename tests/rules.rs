@@ -10,16 +10,34 @@ use std::path::Path;
 use dockmaster::load::{Input, Limits, load_project};
 use dockmaster::rules::{self, Preset, Settings};
 
+/// The rule a fixture is for: the first folder under `fixtures/rules`
+/// (`<rule-id>/bad.yaml`, or `<rule-id>/<case>/compose.yaml` for a case
+/// that needs the file name Compose looks for).
+/// Files under a `parts/` folder are pieces other fixtures include or
+/// extend, not fixtures of their own.
+fn is_part(path: &Path) -> bool {
+    path.components().any(|c| c.as_os_str() == "parts")
+}
+
+fn rule_of(path: &Path) -> &str {
+    let rel = path
+        .strip_prefix(common::root().join("fixtures/rules"))
+        .unwrap();
+    rel.components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_str()
+        .unwrap()
+}
+
 #[test]
 fn rule_fixtures() {
-    insta::glob!("../fixtures/rules", "*/*.y*ml", |path| {
-        let rule = path
-            .parent()
-            .unwrap()
-            .file_name()
-            .unwrap()
-            .to_str()
-            .unwrap();
+    insta::glob!("../fixtures/rules", "**/*.y*ml", |path| {
+        if is_part(path) {
+            return;
+        }
+        let rule = rule_of(path);
         let rel = path.strip_prefix(common::root()).unwrap();
         let (code, out, err) = common::run(&[
             "check",
@@ -43,14 +61,11 @@ fn rule_fixtures() {
 /// and unsafe), as a snapshot of the resulting text.
 #[test]
 fn rule_fixes() {
-    insta::glob!("../fixtures/rules", "*/*.y*ml", |path| {
-        let id = path
-            .parent()
-            .unwrap()
-            .file_name()
-            .unwrap()
-            .to_str()
-            .unwrap();
+    insta::glob!("../fixtures/rules", "**/*.y*ml", |path| {
+        if is_part(path) {
+            return;
+        }
+        let id = rule_of(path);
         let Some(rule) = rules::find(id) else { return };
         if rule.fixable == rules::Fixable::No {
             return;

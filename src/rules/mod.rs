@@ -18,6 +18,7 @@ pub mod correctness;
 pub mod edits;
 pub mod facts;
 pub mod knowledge;
+pub mod operability;
 pub mod suppressions;
 
 /// What a rule is about.
@@ -270,6 +271,12 @@ pub static ALL: &[&Rule] = &[
     &correctness::interpolation_unset::RULE,
     &correctness::extends_invalid::RULE,
     &correctness::include_invalid::RULE,
+    &operability::obsolete_version::RULE,
+    &operability::unused_resource::RULE,
+    &operability::localhost_reference::RULE,
+    &operability::unknown_host::RULE,
+    &operability::image_tag::RULE,
+    &operability::image_digest::RULE,
     &suppressions::unused_suppression::RULE,
     &suppressions::suppression_without_reason::RULE,
 ];
