@@ -225,8 +225,16 @@ pub fn lint(
             match loaded {
                 Ok(loaded) => {
                     let project = crate::model::build_with(loaded, profiles);
-                    let outcome = crate::check_project(&project, &settings(job, selection));
-                    let diags = outcome.kept;
+                    let settings = settings(job, selection);
+                    let mut diags = rules::run(&project, &settings);
+                    if let Some(c) = &job.config {
+                        diags.extend(
+                            crate::config::policy::run(&project, &c.policies)
+                                .into_iter()
+                                .filter(|d| !settings.ignore.contains(&d.rule)),
+                        );
+                    }
+                    let diags = crate::suppress::apply(&project, diags, &settings).kept;
                     let t = threshold(job, fail_on);
                     let fails = diags.iter().any(|d| d.severity >= t);
                     let files = project.sources.len();

@@ -59,7 +59,7 @@ pub struct Config {
     pub no_env: bool,
     pub require_reason: bool,
     pub one_shot: Vec<String>,
-    pub policies: Vec<()>,
+    pub policies: Vec<policy::Policy>,
     /// The configuration file's source, for findings of policies.
     pub source: Arc<SourceFile>,
 }
@@ -547,9 +547,7 @@ impl Config {
                         });
                     }
                 }
-                "policies" => {
-                    let _ = (v, file);
-                }
+                "policies" => self.policies = policy::read_policies(v, r, file),
                 _ => {}
             }
         }
