@@ -5,11 +5,14 @@ mod common;
 
 use common::run;
 
+/// Lint a load fixture with the correctness rules (the loader's findings).
 fn compact(file: &str) -> (i32, String, String) {
     run(&[
         "check",
         "--format",
         "compact",
+        "--select",
+        "correctness",
         &format!("fixtures/load/{file}"),
     ])
 }
@@ -196,6 +199,8 @@ fn standard_input_with_a_name() {
             "check",
             "--format",
             "compact",
+            "--select",
+            "correctness",
             "--stdin-filename",
             "stack/compose.yaml",
             "-",

@@ -43,17 +43,34 @@ fn rule_fixtures() {
 #[test]
 fn rule_fixes() {
     insta::glob!("../fixtures/rules", "*/*.y*ml", |path| {
-        let id = path.parent().unwrap().file_name().unwrap().to_str().unwrap();
+        let id = path
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap();
         let Some(rule) = rules::find(id) else { return };
         if rule.fixable == rules::Fixable::No {
             return;
         }
         let text = std::fs::read_to_string(path).unwrap();
         let name = path.file_name().unwrap().to_str().unwrap();
-        let loaded = load_project(&[Input::text(name, text.as_bytes().to_vec())], &Limits::default()).unwrap();
+        let loaded = load_project(
+            &[Input::text(name, text.as_bytes().to_vec())],
+            &Limits::default(),
+        )
+        .unwrap();
         let project = dockmaster::model::build(loaded);
-        let diags = rules::run(&project, &Settings::only(Preset::for_file_name(name), &[rule.id]));
-        let edits: Vec<_> = diags.iter().filter_map(|d| d.fix.as_ref()).flat_map(|f| f.edits.clone()).collect();
+        let diags = rules::run(
+            &project,
+            &Settings::only(Preset::for_file_name(name), &[rule.id]),
+        );
+        let edits: Vec<_> = diags
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .flat_map(|f| f.edits.clone())
+            .collect();
         if edits.is_empty() {
             return;
         }
