@@ -18,6 +18,7 @@ pub mod correctness;
 pub mod edits;
 pub mod facts;
 pub mod knowledge;
+pub mod reliability;
 
 /// What a rule is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -179,6 +180,13 @@ pub static ALL: &[&Rule] = &[
     &correctness::yaml_syntax::RULE,
     &correctness::duplicate_key::RULE,
     &correctness::schema::RULE,
+    &reliability::depends_on_condition::RULE,
+    &reliability::healthcheck_missing::RULE,
+    &reliability::resource_limits::RULE,
+    &reliability::log_rotation::RULE,
+    &reliability::stateful_without_volume::RULE,
+    &reliability::bind_mount_data::RULE,
+    &reliability::restart_policy::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
