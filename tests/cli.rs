@@ -140,7 +140,17 @@ fn a_directory_is_walked_for_compose_files_only() {
         "services:\n  web:\n    imagee: x\n",
     )
     .unwrap();
-    let (code, out, _) = run_in(d, &["check", "--format", "compact", "."]);
+    let (code, out, _) = run_in(
+        d,
+        &[
+            "check",
+            "--select",
+            "correctness",
+            "--format",
+            "compact",
+            ".",
+        ],
+    );
     assert_eq!(code, 1);
     let files: Vec<&str> = out.lines().map(|l| l.split(':').next().unwrap()).collect();
     assert_eq!(
@@ -210,7 +220,14 @@ fn large_output_is_not_cut_short_on_a_pipe() {
         text.push_str(&format!("  s{i}:\n    imagee: x\n"));
     }
     std::fs::write(&p, text).unwrap();
-    let (code, out, _) = run(&["check", "--format", "compact", p.to_str().unwrap()]);
+    let (code, out, _) = run(&[
+        "check",
+        "--select",
+        "schema",
+        "--format",
+        "compact",
+        p.to_str().unwrap(),
+    ]);
     assert_eq!(code, 1);
     assert_eq!(out.lines().count(), 3000);
     assert!(out.len() > 200_000);

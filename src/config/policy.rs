@@ -740,7 +740,13 @@ pub fn run(project: &Project, policies: &[Policy]) -> Vec<Diagnostic> {
                             missing.push(t.anchor);
                         }
                     }
-                    None => walk(Node::Raw(t.raw), &a.path, &mut values, &mut missing, t.anchor),
+                    None => walk(
+                        Node::Raw(t.raw),
+                        &a.path,
+                        &mut values,
+                        &mut missing,
+                        t.anchor,
+                    ),
                 }
                 for check in &a.checks {
                     judge(p, a, check, &t.who, &values, &missing, &mut out);

@@ -19,6 +19,7 @@ pub mod edits;
 pub mod facts;
 pub mod knowledge;
 pub mod operability;
+pub mod reliability;
 pub mod suppressions;
 
 /// What a rule is about.
@@ -271,6 +272,13 @@ pub static ALL: &[&Rule] = &[
     &correctness::interpolation_unset::RULE,
     &correctness::extends_invalid::RULE,
     &correctness::include_invalid::RULE,
+    &reliability::depends_on_condition::RULE,
+    &reliability::healthcheck_missing::RULE,
+    &reliability::resource_limits::RULE,
+    &reliability::log_rotation::RULE,
+    &reliability::stateful_without_volume::RULE,
+    &reliability::bind_mount_data::RULE,
+    &reliability::restart_policy::RULE,
     &operability::obsolete_version::RULE,
     &operability::unused_resource::RULE,
     &operability::localhost_reference::RULE,
