@@ -123,6 +123,7 @@ pub fn settings(job: &Job, selection: &Selection) -> Settings {
     }
     let mut s = Settings::new(preset);
     if let Some(c) = config {
+        s.one_shot = c.one_shot.clone();
         s.select = c.select.clone();
         s.ignore = c.ignore.clone();
         let rules = c

@@ -326,6 +326,8 @@ pub struct Settings {
     pub ignore: Vec<&'static str>,
     /// Options per rule from the configuration file.
     pub options: Vec<(&'static str, RuleOptions)>,
+    /// Services the configuration says run once and exit.
+    pub one_shot: Vec<String>,
 }
 
 impl Settings {
@@ -336,6 +338,7 @@ impl Settings {
             select: None,
             ignore: Vec::new(),
             options: Vec::new(),
+            one_shot: Vec::new(),
         }
     }
 
@@ -409,7 +412,7 @@ pub fn resolve_selector(item: &str) -> Result<Vec<&'static str>, String> {
 pub fn run(project: &Project, settings: &Settings) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut findings = Vec::new();
-    let facts = facts::Facts::new(project);
+    let facts = facts::Facts::with_one_shot(project, &settings.one_shot);
     for rule in ALL {
         let (level, explicit) = settings.level(rule);
         let Some(default_severity) = level.severity() else {
