@@ -925,3 +925,38 @@ fn load_errors_reach_machine_formats() {
     let dir: PathBuf = common::root();
     assert!(dir.join(CLEAN).is_dir());
 }
+
+#[test]
+fn the_examples_in_docs_formats_md_are_real_output() {
+    let doc = std::fs::read_to_string(common::root().join("docs/formats.md")).unwrap();
+    let section = doc.split("## The examples below").nth(1).unwrap();
+    let yaml = section
+        .split("```yaml\n")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("compose.yaml"), yaml).unwrap();
+    for format in ["compact", "github", "checkstyle"] {
+        let (code, out, _) = run_env(
+            dir.path(),
+            &["check", "--format", format, "compose.yaml"],
+            &[],
+        );
+        assert_eq!(code, 1);
+        for line in out.lines() {
+            assert!(doc.contains(line), "{format}: docs/formats.md lacks {line}");
+        }
+    }
+    let (_, json, _) = run_env(
+        dir.path(),
+        &["check", "--format", "json", "compose.yaml"],
+        &[],
+    );
+    let json: Value = serde_json::from_str(&json).unwrap();
+    // The JSON and SARIF examples show the first finding.
+    let first = json["findings"][0]["fingerprint"].as_str().unwrap();
+    assert!(doc.contains(first), "docs/formats.md lacks {first}");
+}

@@ -213,32 +213,38 @@ fn pascal_case(id: &str) -> String {
         .collect()
 }
 
-/// The paragraphs of a Markdown section (`## What it checks`), each
-/// unwrapped onto one line.
+/// The text of a Markdown section (`## What it checks`): paragraphs
+/// unwrapped onto one line each, list items kept one per line.
 fn section(doc: &str, title: &str) -> Option<String> {
     let heading = format!("## {title}");
     let start = doc.lines().position(|l| l.trim() == heading)?;
-    let mut paragraphs: Vec<String> = Vec::new();
-    let mut current = String::new();
+    let mut out = String::new();
+    let mut blank = false;
     for line in doc.lines().skip(start + 1) {
         if line.starts_with("## ") {
             break;
         }
-        if line.trim().is_empty() {
-            if !current.is_empty() {
-                paragraphs.push(std::mem::take(&mut current));
-            }
-        } else {
-            if !current.is_empty() {
-                current.push(' ');
-            }
-            current.push_str(line.trim());
+        let text = line.trim();
+        if text.is_empty() {
+            blank = !out.is_empty();
+            continue;
         }
+        let item = text.starts_with("- ")
+            || text.starts_with("* ")
+            || text
+                .split_once(". ")
+                .is_some_and(|(n, _)| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()));
+        if blank {
+            out.push_str("\n\n");
+        } else if item && !out.is_empty() {
+            out.push('\n');
+        } else if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(text);
+        blank = false;
     }
-    if !current.is_empty() {
-        paragraphs.push(current);
-    }
-    (!paragraphs.is_empty()).then(|| paragraphs.join("\n\n"))
+    (!out.is_empty()).then_some(out)
 }
 
 fn descriptor(rule: &Rule) -> Descriptor {
