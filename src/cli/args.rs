@@ -19,7 +19,7 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Lint Compose files.
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// List every rule: id, category, level per preset, fixability.
     Rules,
     /// Print a rule's documentation.
@@ -29,12 +29,46 @@ pub enum Command {
     },
 }
 
+/// Output formats (`docs/formats.md` describes each).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Rendered findings with source excerpts, for people.
     Human,
     /// One line per finding: `PATH:LINE:COL: SEVERITY[RULE-ID]: MESSAGE`.
     Compact,
+    /// dockmaster's versioned JSON document (docs/json-format.md).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning and SARIF viewers.
+    Sarif,
+    /// GitHub Actions workflow commands (annotations).
+    Github,
+    /// GitLab Code Quality report.
+    Gitlab,
+    /// Checkstyle XML.
+    Checkstyle,
+    /// JUnit XML: a test suite per file, a failing test case per finding.
+    Junit,
+    /// reviewdog's rdjson (DiagnosticResult).
+    Rdjson,
+    /// reviewdog's rdjsonl: one diagnostic per line.
+    Rdjsonl,
+}
+
+impl Format {
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Human => "human",
+            Format::Compact => "compact",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Gitlab => "gitlab",
+            Format::Checkstyle => "checkstyle",
+            Format::Junit => "junit",
+            Format::Rdjson => "rdjson",
+            Format::Rdjsonl => "rdjsonl",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -80,11 +114,19 @@ pub struct CheckArgs {
     #[arg(long)]
     pub no_override: bool,
 
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human)]
-    pub format: Format,
+    /// Output format (default human). Repeat it, with one `--output` per
+    /// `--format` in the same order, to write several formats in one run.
+    #[arg(long, value_enum, value_name = "FORMAT")]
+    pub format: Vec<Format>,
 
-    /// When to use colours in human output.
+    /// Write the report to FILE instead of standard output (`-` is standard
+    /// output). With several `--format`s, the n-th `--output` receives the
+    /// n-th format.
+    #[arg(short = 'o', long, value_name = "FILE")]
+    pub output: Vec<PathBuf>,
+
+    /// When to use colours in human output on standard output (files are
+    /// never coloured).
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 

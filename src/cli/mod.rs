@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod discover;
+pub mod output;
 pub mod run;
 
 use std::io::{IsTerminal, Read, Write};
@@ -15,7 +16,7 @@ use crate::cli::args::{CheckArgs, Cli, ColorChoice, Command, Format, PresetArg};
 use crate::config;
 use crate::load::env::EnvOptions;
 use crate::load::{Input, Limits, LoadOptions};
-use crate::report;
+use crate::report::{self, Report};
 use crate::rules::{self, Preset};
 
 /// Exit code: findings at or above the threshold.
@@ -289,6 +290,13 @@ fn check(args: &CheckArgs) -> ExitCode {
             extra: Vec::new(),
         },
     };
+    let outputs = match output::pair(&args.format, &args.output) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("dockmaster: error: {e}");
+            return ExitCode::from(EXIT_ERROR);
+        }
+    };
     let selection = match run::Selection::from_args(args) {
         Ok(s) => s,
         Err(e) => {
@@ -319,7 +327,23 @@ fn check(args: &CheckArgs) -> ExitCode {
             .filter(|v| !v.is_empty() && !args.no_env)
             .map(|v| v.split(',').map(|p| p.trim().to_string()).collect())
     };
-    let (report, load_errors, fails) = run::lint(
+    // Destinations are checked before linting: a usage error or an
+    // unwritable file ends the run before any work.
+    let mut pending = Vec::new();
+    for out in &outputs {
+        if let output::Destination::File(path) = &out.destination {
+            match output::PendingFile::create(path) {
+                Ok(p) => pending.push(Some(p)),
+                Err(e) => {
+                    eprintln!("dockmaster: error: {e}");
+                    return ExitCode::from(EXIT_ERROR);
+                }
+            }
+        } else {
+            pending.push(None);
+        }
+    }
+    let (mut report, load_errors, fails) = run::lint(
         &jobs,
         &options,
         &selection,
@@ -327,22 +351,20 @@ fn check(args: &CheckArgs) -> ExitCode {
         args.fail_on,
     );
     errors.extend(load_errors);
-    let mut out = String::new();
-    match args.format {
-        Format::Compact => report::compact::render(&report, &mut out),
-        Format::Human => {
-            if !report.items.is_empty() || errors.is_empty() {
-                let color = use_color(args.color);
-                let width = if std::io::stdout().is_terminal() {
-                    terminal_width().unwrap_or(100)
-                } else {
-                    100
-                };
-                report::human::render(&report, color, width, &mut out);
+    report.errors = errors.clone();
+    let mut write_failed = false;
+    for (out, file) in outputs.iter().zip(pending) {
+        let to_stdout = out.destination == output::Destination::Stdout;
+        let text = render(out.format, &report, args, to_stdout);
+        match file {
+            None => write_failed |= write_stdout(&text).is_err(),
+            Some(file) => {
+                if let Err(e) = file.commit(&text) {
+                    errors.push(e);
+                }
             }
         }
     }
-    let write_failed = write_stdout(&out).is_err();
     for e in &errors {
         eprintln!("dockmaster: error: {e}");
     }
@@ -364,6 +386,42 @@ fn use_color_stderr(choice: ColorChoice) -> bool {
                 && std::io::stderr().is_terminal()
         }
     }
+}
+
+/// Render one format. Only human output on a terminal-bound standard
+/// output may be coloured; machine formats never are.
+fn render(format: Format, report: &Report, args: &CheckArgs, to_stdout: bool) -> String {
+    let mut out = String::new();
+    let cwd = std::env::current_dir().ok();
+    match format {
+        Format::Human => {
+            if !report.items.is_empty() || report.errors.is_empty() {
+                let color = to_stdout && use_color(args.color);
+                let width = if to_stdout && std::io::stdout().is_terminal() {
+                    terminal_width().unwrap_or(100)
+                } else {
+                    100
+                };
+                report::human::render(report, color, width, &mut out);
+            }
+        }
+        Format::Compact => report::compact::render(report, &mut out),
+        Format::Json => report::json::render(report, &mut out),
+        Format::Sarif => report::sarif::render(report, cwd.as_deref(), &mut out),
+        Format::Github => report::github::render(report, &mut out),
+        Format::Gitlab => {
+            let project_dir = std::env::var_os("CI_PROJECT_DIR")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from);
+            let cwd = cwd.unwrap_or_else(|| PathBuf::from("."));
+            report::gitlab::render(report, project_dir.as_deref(), &cwd, &mut out)
+        }
+        Format::Checkstyle => report::checkstyle::render(report, &mut out),
+        Format::Junit => report::junit::render(report, &mut out),
+        Format::Rdjson => report::rdjson::render(report, &mut out),
+        Format::Rdjsonl => report::rdjson::render_lines(report, &mut out),
+    }
+    out
 }
 
 fn terminal_width() -> Option<usize> {

@@ -2,15 +2,113 @@
 //!
 //! Every format renders the same [`Report`]: the diagnostics of all linted
 //! projects in deterministic order (path, position, rule id), each with the
-//! sources it points into.
+//! sources it points into. Positions are byte spans until here; [`Position`]
+//! turns them into the units each format documents (characters, UTF-16 code
+//! units or UTF-8 bytes). `docs/formats.md` describes every format.
 
+pub mod checkstyle;
 pub mod compact;
+pub mod fingerprint;
+pub mod github;
+pub mod gitlab;
 pub mod human;
+pub mod json;
+pub mod junit;
+pub mod rdjson;
+pub mod sarif;
+mod xml;
 
+use std::path::Path;
 use std::sync::Arc;
 
 use crate::diag::{Diagnostic, Severity};
 use crate::source::{SourceFile, SourceMap};
+use crate::span::Span;
+
+/// The project's home: its source repository, where the rule documents
+/// live. Machine formats link to it. The value is `repository` in
+/// `Cargo.toml`, the single place to change it.
+pub const HOMEPAGE: &str = env!("CARGO_PKG_REPOSITORY");
+
+/// The tool's name in machine formats.
+pub const TOOL_NAME: &str = "dockmaster";
+
+/// The tool's version in machine formats.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The web address of a rule's document, `rules/<id>.md` in the
+/// repository (also printed by `dockmaster explain <id>`).
+pub fn rule_doc_url(id: &str) -> String {
+    format!("{HOMEPAGE}/blob/main/rules/{id}.md")
+}
+
+/// A place in a file, in every unit some format needs. Lines and columns
+/// are 1-based; a span's end position is exclusive (the character after
+/// the span).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    /// Line, counting `\n`, `\r\n` and a lone `\r` as line breaks.
+    pub line: usize,
+    /// Column in characters (Unicode scalar values).
+    pub column: usize,
+    /// Column in UTF-16 code units (SARIF, LSP).
+    pub utf16_column: usize,
+    /// Column in UTF-8 bytes (reviewdog).
+    pub byte_column: usize,
+    /// Byte offset in the file as stored: a UTF-8 byte order mark counts
+    /// its 3 bytes, which lines and columns do not.
+    pub offset: usize,
+}
+
+impl Position {
+    pub fn of(file: &SourceFile, offset: usize) -> Position {
+        let text: &str = &file.text;
+        let mut offset = offset.min(text.len());
+        while offset > 0 && !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = file.lines.line_of(offset);
+        let start = file.lines.line_start(line).min(offset);
+        let before = &text[start..offset];
+        Position {
+            line: line + 1,
+            column: before.chars().count() + 1,
+            utf16_column: before.encode_utf16().count() + 1,
+            byte_column: before.len() + 1,
+            offset: offset + if file.bom { 3 } else { 0 },
+        }
+    }
+}
+
+/// The start and (exclusive) end of a span.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Range {
+    pub start: Position,
+    pub end: Position,
+    /// The line holding the span's last character (the start line for an
+    /// empty span): the inclusive end line of line-based formats.
+    pub last_line: usize,
+}
+
+impl Range {
+    pub fn of(file: &SourceFile, span: Span) -> Range {
+        let start = Position::of(file, span.start as usize);
+        let end = Position::of(file, span.end as usize);
+        let last_line = if span.is_empty() || end.line == start.line {
+            end.line
+        } else {
+            file.lines
+                .line_of((span.end as usize - 1).min(file.text.len()))
+                .max(start.line - 1)
+                + 1
+        };
+        Range {
+            start,
+            end,
+            last_line,
+        }
+    }
+}
 
 /// A diagnostic with the files it points into.
 #[derive(Clone, Debug)]
@@ -37,6 +135,65 @@ impl Item {
     pub fn path(&self) -> String {
         display_path(&self.file().path)
     }
+
+    /// The primary span's start and end.
+    pub fn range(&self) -> Range {
+        Range::of(self.file(), self.diag.primary.span)
+    }
+
+    /// The file a span points into, its path as shown, and the span's range.
+    pub fn locate(&self, span: Span) -> (&Arc<SourceFile>, String, Range) {
+        let file = self.sources.get(span.file);
+        (file, display_path(&file.path), Range::of(file, span))
+    }
+
+    /// The text the finding flags: the primary span's text, or for an empty
+    /// span the (trimmed) line it sits on. Content fingerprints hash it.
+    pub fn flagged_text(&self) -> &str {
+        let file = self.file();
+        let span = self.diag.primary.span;
+        if !span.is_empty() {
+            return file.slice(span);
+        }
+        let line = file
+            .lines
+            .line_of((span.start as usize).min(file.text.len()));
+        file.text[file.lines.line_range(&file.text, line)].trim()
+    }
+}
+
+/// A path as a URI reference: `/` separators, every byte outside the
+/// unreserved set percent-encoded (`:` too, so a relative path never reads
+/// as a scheme).
+pub fn uri_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => {
+                out.push(b as char)
+            }
+            b'\\' => out.push('/'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// `path` relative to `base` when it lies under it (lexically, then after
+/// resolving symbolic links); `None` otherwise. A relative `path` is taken
+/// relative to `cwd`.
+pub fn relative_to(path: &Path, base: &Path, cwd: &Path) -> Option<String> {
+    let absolute = crate::source::normalize(&cwd.join(path));
+    let base_abs = crate::source::normalize(&cwd.join(base));
+    if let Ok(rel) = absolute.strip_prefix(&base_abs) {
+        return Some(rel.to_string_lossy().replace('\\', "/"));
+    }
+    let absolute = std::fs::canonicalize(&absolute).ok()?;
+    let base_abs = std::fs::canonicalize(&base_abs).ok()?;
+    absolute
+        .strip_prefix(&base_abs)
+        .ok()
+        .map(|rel| rel.to_string_lossy().replace('\\', "/"))
 }
 
 pub use crate::source::display_path;
@@ -47,11 +204,18 @@ pub struct Report {
     pub items: Vec<Item>,
     /// Number of files linted.
     pub files: usize,
+    /// The paths (as shown) of the files linted, sorted, each once.
+    pub paths: Vec<String>,
+    /// Problems that kept files from being linted (a missing path...), as
+    /// printed on standard error. Machine formats carry them too.
+    pub errors: Vec<String>,
 }
 
 impl Report {
     /// Add a project's diagnostics.
     pub fn extend(&mut self, sources: Arc<SourceMap>, diags: Vec<Diagnostic>) {
+        self.paths
+            .extend(sources.iter().map(|(_, f)| display_path(&f.path)));
         self.items.extend(diags.into_iter().map(|diag| Item {
             diag,
             sources: sources.clone(),
@@ -61,6 +225,8 @@ impl Report {
     /// Sort by path, position and rule id, and drop exact duplicates (a file
     /// linted as part of two projects).
     pub fn finish(&mut self) {
+        self.paths.sort();
+        self.paths.dedup();
         self.items.sort_by_cached_key(|i| {
             (
                 i.path(),
@@ -116,5 +282,179 @@ impl Report {
         let n = self.items.len();
         let problems = if n == 1 { "problem" } else { "problems" };
         format!("Found {n} {problems} ({}) in {files}.", parts.join(", "))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::span::FileId;
+
+    #[test]
+    fn positions_in_every_unit() {
+        let file = SourceFile::new("x.yaml".into(), testing::BASE, false);
+        let at = testing::BASE.find("50%").unwrap();
+        let p = Position::of(&file, at);
+        // `      note: "𝄞 ☕ ` precedes: 17 characters, 18 UTF-16 code units
+        // (𝄞 is a surrogate pair), 22 bytes.
+        assert_eq!(
+            (p.line, p.column, p.utf16_column, p.byte_column, p.offset),
+            (8, 18, 19, 23, at)
+        );
+        let bom = SourceFile::new("x.yaml".into(), testing::BASE, true);
+        assert_eq!(Position::of(&bom, at).offset, at + 3);
+    }
+
+    #[test]
+    fn ranges_know_their_last_line() {
+        let text = "a: 1\nb: 2\n";
+        let file = SourceFile::new("x.yaml".into(), text, false);
+        // The whole first line with its line break ends at 2:1 (exclusive)
+        // but its last character is on line 1.
+        let r = Range::of(&file, Span::new(FileId(0), 0, 5));
+        assert_eq!(
+            (r.start.line, r.end.line, r.end.column, r.last_line),
+            (1, 2, 1, 1)
+        );
+        let r = Range::of(&file, Span::new(FileId(0), 5, 5));
+        assert_eq!((r.end.line, r.last_line), (2, 2));
+    }
+
+    #[test]
+    fn uri_paths_are_percent_encoded() {
+        assert_eq!(uri_path("a b/ü:x.yaml"), "a%20b/%C3%BC%3Ax.yaml");
+        assert_eq!(uri_path("dir\\f.yml"), "dir/f.yml");
+    }
+}
+
+/// A report built by hand for the renderers' unit tests: findings with
+/// related labels in the same and in another file, fixes (safe and unsafe,
+/// one editing the other file), non-ASCII text before and inside spans,
+/// characters every format must escape, and two findings that flag the same
+/// text.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    use crate::diag::{Diagnostic, Edit, Fix, Label, Severity};
+    use crate::report::Report;
+    use crate::source::{SourceFile, SourceMap};
+    use crate::span::{FileId, Span};
+
+    pub const BASE: &str = "x-base: &base\n  privileged: maybe\nservices:\n  café:\n    <<: *base\n    imagé: \"nginx:1.27\"\n    labels:\n      note: \"𝄞 ☕ 50%, a:b\"\n      note: again\n    command: echo ${TAG} ${TAG}\n";
+    pub const OTHER: &str = "services:\n  base:\n    privileged: maybe\n";
+
+    fn span(file: FileId, text: &str, needle: &str, nth: usize) -> Span {
+        let start = text
+            .match_indices(needle)
+            .nth(nth)
+            .unwrap_or_else(|| panic!("{needle} #{nth}"))
+            .0;
+        Span::new(file, start, start + needle.len())
+    }
+
+    fn label(span: Span, message: &str) -> Label {
+        Label {
+            span,
+            message: message.to_string(),
+        }
+    }
+
+    fn diag(rule: &'static str, severity: Severity, message: &str, primary: Label) -> Diagnostic {
+        Diagnostic {
+            rule,
+            category: "correctness",
+            severity,
+            message: message.to_string(),
+            primary,
+            related: Vec::new(),
+            help: None,
+            fix: None,
+        }
+    }
+
+    pub fn sample_report() -> Report {
+        let mut sources = SourceMap::new();
+        let a = sources.add(SourceFile::new(
+            PathBuf::from("fixtures/sample/compose.yaml"),
+            BASE,
+            false,
+        ));
+        let b = sources.add(SourceFile::new(
+            PathBuf::from("fixtures/sample/common.yaml"),
+            OTHER,
+            false,
+        ));
+        let mut merged = diag(
+            "schema",
+            Severity::Error,
+            "`privileged` of service `café` has an invalid value: invalid boolean `maybe`",
+            label(span(a, BASE, "maybe", 0), ""),
+        );
+        merged
+            .related
+            .push(label(span(a, BASE, "*base", 0), "merged in here"));
+        merged.help = Some("use `true` or `false`".to_string());
+
+        let mut unknown = diag(
+            "schema",
+            Severity::Error,
+            "unknown key `imagé` in service `café`; did you mean `image`? 100% <sure> & \"quoted\", a:b\nsecond line",
+            label(span(a, BASE, "imagé", 0), "not a Compose key"),
+        );
+        unknown.fix = Some(Fix::safe(
+            "Rename to `image`",
+            vec![Edit {
+                span: span(a, BASE, "imagé", 0),
+                replacement: "image".to_string(),
+            }],
+        ));
+
+        let second = span(a, BASE, "note", 1);
+        let mut duplicate = diag(
+            "duplicate-key",
+            Severity::Warning,
+            "key `note` is defined twice in `labels`",
+            label(second, "defined again here"),
+        );
+        duplicate
+            .related
+            .push(label(span(a, BASE, "note", 0), "first defined here"));
+        duplicate.related.push(label(
+            span(b, OTHER, "privileged: maybe", 0),
+            "applied by this file",
+        ));
+        let line_start = BASE[..second.start as usize].rfind('\n').unwrap() + 1;
+        let line_end =
+            BASE[second.start as usize..].find('\n').unwrap() + second.start as usize + 1;
+        duplicate.fix = Some(Fix::unsafe_(
+            "Remove the later key",
+            vec![
+                Edit {
+                    span: Span::new(a, line_start, line_end),
+                    replacement: String::new(),
+                },
+                Edit {
+                    span: Span::new(b, 0, 0),
+                    replacement: "# 𝄞 é\n".to_string(),
+                },
+            ],
+        ));
+
+        let mut report = Report::default();
+        let mut diags = vec![merged, unknown, duplicate];
+        for n in 0..2 {
+            diags.push(diag(
+                "interpolation-unset",
+                Severity::Info,
+                "variable `TAG` is not set",
+                label(span(a, BASE, "TAG", n), ""),
+            ));
+        }
+        report.extend(Arc::new(sources), diags);
+        report.files = 2;
+        report.finish();
+        report
     }
 }

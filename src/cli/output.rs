@@ -1,0 +1,219 @@
+//! Where reports go: `--format` and `--output` pairs, and atomic writes.
+//!
+//! The n-th `--output` receives the n-th `--format`. One format may go
+//! without `--output` (to standard output); several formats need one
+//! `--output` each, `-` naming standard output, which at most one of them
+//! may use. Anything else is a usage error, found before any file is
+//! linted.
+//!
+//! A file is written atomically: the report goes to a temporary file in the
+//! target's directory, which is renamed over the target once complete. The
+//! temporary file is created before linting starts, so an unwritable
+//! destination fails fast; on any error it is removed, and the target is
+//! left as it was.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+use crate::cli::args::Format;
+use crate::source::{display_path, normalize};
+
+/// Where one format goes.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Destination {
+    Stdout,
+    File(PathBuf),
+}
+
+/// One format and its destination.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Output {
+    pub format: Format,
+    pub destination: Destination,
+}
+
+/// Pair `--format`s with `--output`s; an error is a usage error.
+pub fn pair(formats: &[Format], outputs: &[PathBuf]) -> Result<Vec<Output>, String> {
+    let formats: Vec<Format> = if formats.is_empty() {
+        vec![Format::Human]
+    } else {
+        formats.to_vec()
+    };
+    if outputs.is_empty() && formats.len() > 1 {
+        return Err(format!(
+            "{} formats need one --output each, in the same order (`--output -` for standard output)",
+            formats.len()
+        ));
+    }
+    if !outputs.is_empty() && outputs.len() != formats.len() {
+        let f = formats.len();
+        let o = outputs.len();
+        return Err(format!(
+            "{f} --format{} but {o} --output{}: give one --output per --format, in the same order (`--output -` for standard output)",
+            if f == 1 { "" } else { "s" },
+            if o == 1 { "" } else { "s" },
+        ));
+    }
+    let mut pairs = Vec::new();
+    let mut stdout_used = false;
+    let mut files: Vec<PathBuf> = Vec::new();
+    for (i, format) in formats.iter().enumerate() {
+        let destination = match outputs.get(i) {
+            None => Destination::Stdout,
+            Some(p) if p.as_os_str() == "-" => Destination::Stdout,
+            Some(p) if p.as_os_str().is_empty() => {
+                return Err("--output needs a file name (or `-`)".to_string());
+            }
+            Some(p) => Destination::File(p.clone()),
+        };
+        match &destination {
+            Destination::Stdout => {
+                if stdout_used {
+                    return Err(
+                        "only one --format can go to standard output; give the others a file with --output"
+                            .to_string(),
+                    );
+                }
+                stdout_used = true;
+            }
+            Destination::File(p) => {
+                let key = normalize(p);
+                if files.contains(&key) {
+                    return Err(format!("{} is given to --output twice", display_path(p)));
+                }
+                files.push(key);
+            }
+        }
+        pairs.push(Output {
+            format: *format,
+            destination,
+        });
+    }
+    Ok(pairs)
+}
+
+/// A file being written: the temporary file beside its target.
+pub struct PendingFile {
+    target: PathBuf,
+    temp: NamedTempFile,
+}
+
+impl PendingFile {
+    /// Create the temporary file in the target's directory. Fails (with a
+    /// one-line message) when the directory does not exist or cannot be
+    /// written, or the target is a directory.
+    pub fn create(target: &Path) -> Result<PendingFile, String> {
+        let shown = display_path(target);
+        if target.is_dir() {
+            return Err(format!(
+                "cannot write the report to {shown}: it is a directory"
+            ));
+        }
+        let dir = match target.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let temp = tempfile::Builder::new()
+            .prefix(&format!(".{name}."))
+            .suffix(".tmp")
+            .tempfile_in(&dir)
+            .map_err(|e| format!("cannot write the report to {shown}: {}", one_line(&e)))?;
+        Ok(PendingFile {
+            target: target.to_path_buf(),
+            temp,
+        })
+    }
+
+    /// Write the whole report and rename it over the target.
+    pub fn commit(mut self, contents: &str) -> Result<(), String> {
+        let shown = display_path(&self.target);
+        let fail =
+            |e: std::io::Error| format!("cannot write the report to {shown}: {}", one_line(&e));
+        self.temp.write_all(contents.as_bytes()).map_err(fail)?;
+        self.temp.as_file().sync_all().map_err(fail)?;
+        // A new file gets the permissions a plain create would give it
+        // (the temporary file is private); a replaced one keeps its own.
+        let permissions = match std::fs::metadata(&self.target) {
+            Ok(m) => Some(m.permissions()),
+            Err(_) => default_permissions(),
+        };
+        if let Some(p) = permissions {
+            self.temp.as_file().set_permissions(p).map_err(fail)?;
+        }
+        self.temp
+            .persist(&self.target)
+            .map(|_| ())
+            .map_err(|e| fail(e.error))
+    }
+}
+
+#[cfg(unix)]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    use std::os::unix::fs::PermissionsExt;
+    Some(std::fs::Permissions::from_mode(0o644))
+}
+
+#[cfg(not(unix))]
+fn default_permissions() -> Option<std::fs::Permissions> {
+    None
+}
+
+/// An I/O error's message without the `(os error N)` suffix.
+fn one_line(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.find(" (os error") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+    .replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(s: &str) -> PathBuf {
+        PathBuf::from(s)
+    }
+
+    #[test]
+    fn pairs_in_order() {
+        assert_eq!(
+            pair(&[], &[]).unwrap(),
+            vec![Output {
+                format: Format::Human,
+                destination: Destination::Stdout
+            }]
+        );
+        assert_eq!(
+            pair(&[Format::Sarif], &[p("r.sarif")]).unwrap(),
+            vec![Output {
+                format: Format::Sarif,
+                destination: Destination::File(p("r.sarif"))
+            }]
+        );
+        let two = pair(&[Format::Human, Format::Sarif], &[p("-"), p("r.sarif")]).unwrap();
+        assert_eq!(two[0].destination, Destination::Stdout);
+        assert_eq!(two[1].destination, Destination::File(p("r.sarif")));
+    }
+
+    #[test]
+    fn ambiguous_pairs_are_usage_errors() {
+        for (formats, outputs) in [
+            (vec![Format::Human, Format::Sarif], vec![]),
+            (vec![Format::Human, Format::Sarif], vec![p("r.sarif")]),
+            (vec![Format::Sarif], vec![p("a"), p("b")]),
+            (vec![Format::Human, Format::Json], vec![p("-"), p("-")]),
+            (vec![Format::Sarif, Format::Json], vec![p("r"), p("./r")]),
+            (vec![Format::Sarif], vec![p("")]),
+        ] {
+            assert!(pair(&formats, &outputs).is_err(), "{formats:?} {outputs:?}");
+        }
+    }
+}

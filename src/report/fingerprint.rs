@@ -1,0 +1,110 @@
+//! Content fingerprints: identities of findings that survive unrelated edits.
+//!
+//! Code scanning services match a finding across runs by a fingerprint. A
+//! fingerprint that included the line number would change whenever a line
+//! is added above the finding, so ours hash the rule id, the path and the
+//! flagged text only. Two findings with the same three (the same mistake
+//! twice in one file) are told apart by a counter, in the report's order.
+//!
+//! The hash is FNV-1a with 128 bits: specified, so fingerprints stay the
+//! same across Rust versions and platforms (the standard library's hashers
+//! promise no such thing).
+
+use std::collections::HashSet;
+
+use crate::report::Report;
+
+/// FNV-1a, 128 bits.
+#[derive(Clone, Copy, Debug)]
+pub struct Fnv128(u128);
+
+impl Fnv128 {
+    const OFFSET_BASIS: u128 = 0x6c62272e07bb014262b821756295c58d;
+    const PRIME: u128 = 0x0000000001000000000000000000013b;
+
+    pub fn new() -> Fnv128 {
+        Fnv128(Self::OFFSET_BASIS)
+    }
+
+    pub fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 ^= b as u128;
+            self.0 = self.0.wrapping_mul(Self::PRIME);
+        }
+    }
+
+    /// Write a string followed by a separator byte that no UTF-8 text
+    /// contains, so `("ab", "c")` and `("a", "bc")` differ.
+    pub fn write_field(&mut self, s: &str) {
+        self.write(s.as_bytes());
+        self.write(&[0xff]);
+    }
+
+    pub fn hex(self) -> String {
+        format!("{:032x}", self.0)
+    }
+}
+
+impl Default for Fnv128 {
+    fn default() -> Self {
+        Fnv128::new()
+    }
+}
+
+/// One fingerprint per finding of `report`, in its order. `paths[i]` is the
+/// path the format shows for finding `i` (a format that rewrites paths
+/// hashes what it prints). Fingerprints are unique within the report.
+pub fn content_fingerprints(report: &Report, paths: &[String]) -> Vec<String> {
+    let mut seen = HashSet::new();
+    report
+        .items
+        .iter()
+        .zip(paths)
+        .map(|(item, path)| {
+            let mut n: u64 = 0;
+            loop {
+                let mut h = Fnv128::new();
+                h.write_field(item.diag.rule);
+                h.write_field(path);
+                h.write_field(item.flagged_text());
+                if n > 0 {
+                    h.write_field(&n.to_string());
+                }
+                let hex = h.hex();
+                if seen.insert(hex.clone()) {
+                    break hex;
+                }
+                n += 1;
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fnv(s: &str) -> String {
+        let mut h = Fnv128::new();
+        h.write(s.as_bytes());
+        h.hex()
+    }
+
+    #[test]
+    fn published_fnv1a_128_vectors() {
+        assert_eq!(fnv(""), "6c62272e07bb014262b821756295c58d");
+        assert_eq!(fnv("a"), "d228cb696f1a8caf78912b704e4a8964");
+        assert_eq!(fnv("foobar"), "343e1662793c64bf6f0d3597ba446f18");
+    }
+
+    #[test]
+    fn fields_are_separated() {
+        let mut a = Fnv128::new();
+        a.write_field("ab");
+        a.write_field("c");
+        let mut b = Fnv128::new();
+        b.write_field("a");
+        b.write_field("bc");
+        assert_ne!(a.hex(), b.hex());
+    }
+}

@@ -1,0 +1,191 @@
+//! `--format json`: dockmaster's own versioned JSON document.
+//!
+//! The schema is `docs/json-format.schema.json`, described in
+//! `docs/json-format.md`. Version 1: fields may be added; removing or
+//! changing one bumps `version`.
+
+use serde::Serialize;
+
+use crate::diag::{Applicability, Severity};
+use crate::report::fingerprint::content_fingerprints;
+use crate::report::{HOMEPAGE, Item, Range, Report, TOOL_NAME, VERSION, rule_doc_url};
+use crate::span::Span;
+
+/// The `version` this module writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    version: u32,
+    tool: Tool,
+    findings: Vec<Finding<'a>>,
+    summary: Summary,
+    errors: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+    homepage: &'static str,
+}
+
+#[derive(Serialize)]
+struct Finding<'a> {
+    rule: &'static str,
+    severity: &'static str,
+    category: &'static str,
+    message: &'a str,
+    help: Option<&'a str>,
+    docs: String,
+    fingerprint: String,
+    location: Location<'a>,
+    related: Vec<Location<'a>>,
+    fix: Option<Fix<'a>>,
+}
+
+#[derive(Serialize)]
+struct Location<'a> {
+    file: String,
+    start: Pos,
+    end: Pos,
+    message: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct Pos {
+    line: usize,
+    column: usize,
+    offset: usize,
+}
+
+#[derive(Serialize)]
+struct Fix<'a> {
+    title: &'a str,
+    applicability: &'static str,
+    edits: Vec<Edit<'a>>,
+}
+
+#[derive(Serialize)]
+struct Edit<'a> {
+    file: String,
+    start: Pos,
+    end: Pos,
+    replacement: &'a str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    findings: usize,
+    by_severity: BySeverity,
+    files: usize,
+}
+
+#[derive(Serialize)]
+struct BySeverity {
+    error: usize,
+    warning: usize,
+    info: usize,
+}
+
+fn positions(range: Range) -> (Pos, Pos) {
+    let pos = |p: crate::report::Position| Pos {
+        line: p.line,
+        column: p.column,
+        offset: p.offset,
+    };
+    (pos(range.start), pos(range.end))
+}
+
+fn location<'a>(item: &Item, span: Span, message: &'a str) -> Location<'a> {
+    let (_, file, range) = item.locate(span);
+    let (start, end) = positions(range);
+    Location {
+        file,
+        start,
+        end,
+        message: (!message.is_empty()).then_some(message),
+    }
+}
+
+pub fn render(report: &Report, out: &mut String) {
+    let paths: Vec<String> = report.items.iter().map(Item::path).collect();
+    let fingerprints = content_fingerprints(report, &paths);
+    let findings = report
+        .items
+        .iter()
+        .zip(fingerprints)
+        .map(|(item, fingerprint)| {
+            let d = &item.diag;
+            Finding {
+                rule: d.rule,
+                severity: d.severity.as_str(),
+                category: d.category,
+                message: &d.message,
+                help: d.help.as_deref(),
+                docs: rule_doc_url(d.rule),
+                fingerprint,
+                location: location(item, d.primary.span, &d.primary.message),
+                related: d
+                    .related
+                    .iter()
+                    .map(|l| location(item, l.span, &l.message))
+                    .collect(),
+                fix: d.fix.as_ref().map(|f| Fix {
+                    title: &f.title,
+                    applicability: match f.applicability {
+                        Applicability::Safe => "safe",
+                        Applicability::Unsafe => "unsafe",
+                    },
+                    edits: f
+                        .edits
+                        .iter()
+                        .map(|e| {
+                            let (_, file, range) = item.locate(e.span);
+                            let (start, end) = positions(range);
+                            Edit {
+                                file,
+                                start,
+                                end,
+                                replacement: &e.replacement,
+                            }
+                        })
+                        .collect(),
+                }),
+            }
+        })
+        .collect();
+    let doc = Document {
+        version: SCHEMA_VERSION,
+        tool: Tool {
+            name: TOOL_NAME,
+            version: VERSION,
+            homepage: HOMEPAGE,
+        },
+        findings,
+        summary: Summary {
+            findings: report.items.len(),
+            by_severity: BySeverity {
+                error: report.count(Severity::Error),
+                warning: report.count(Severity::Warning),
+                info: report.count(Severity::Info),
+            },
+            files: report.files,
+        },
+        errors: &report.errors,
+    };
+    out.push_str(&serde_json::to_string_pretty(&doc).expect("JSON serialization"));
+    out.push('\n');
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::report::testing::sample_report;
+
+    #[test]
+    fn findings_with_related_labels_and_fixes() {
+        let mut out = String::new();
+        super::render(&sample_report(), &mut out);
+        insta::assert_snapshot!(out);
+    }
+}
