@@ -7,7 +7,12 @@ use common::{run, run_in};
 
 #[test]
 fn human_output_shows_the_anchor_and_the_merge_site() {
-    let (code, out, err) = run(&["check", "fixtures/load/merge-key.yaml"]);
+    let (code, out, err) = run(&[
+        "check",
+        "--select",
+        "correctness",
+        "fixtures/load/merge-key.yaml",
+    ]);
     assert_eq!(code, 1, "{err}");
     assert!(!out.contains('\u{1b}'), "no colour when piped");
     insta::assert_snapshot!(out);
@@ -17,6 +22,8 @@ fn human_output_shows_the_anchor_and_the_merge_site() {
 fn human_output_for_duplicate_keys_and_unicode() {
     let (code, out, _) = run(&[
         "check",
+        "--select",
+        "correctness",
         "fixtures/load/duplicate-keys.yaml",
         "fixtures/load/unicode.yaml",
     ]);
@@ -34,7 +41,7 @@ fn colour_can_be_forced() {
 
 #[test]
 fn a_clean_file_exits_zero_with_a_summary() {
-    let (code, out, _) = run(&["check", "fixtures/load/bom.yaml"]);
+    let (code, out, _) = run(&["check", "--select", "correctness", "fixtures/load/bom.yaml"]);
     assert_eq!(code, 0);
     assert_eq!(out, "No problems found in 1 file.\n");
 }
@@ -132,7 +139,17 @@ fn a_directory_is_walked_for_compose_files_only() {
         "services:\n  web:\n    imagee: x\n",
     )
     .unwrap();
-    let (code, out, _) = run_in(d, &["check", "--format", "compact", "."]);
+    let (code, out, _) = run_in(
+        d,
+        &[
+            "check",
+            "--format",
+            "compact",
+            "--select",
+            "correctness",
+            ".",
+        ],
+    );
     assert_eq!(code, 1);
     let files: Vec<&str> = out.lines().map(|l| l.split(':').next().unwrap()).collect();
     assert_eq!(
@@ -202,7 +219,14 @@ fn large_output_is_not_cut_short_on_a_pipe() {
         text.push_str(&format!("  s{i}:\n    imagee: x\n"));
     }
     std::fs::write(&p, text).unwrap();
-    let (code, out, _) = run(&["check", "--format", "compact", p.to_str().unwrap()]);
+    let (code, out, _) = run(&[
+        "check",
+        "--format",
+        "compact",
+        "--select",
+        "correctness",
+        p.to_str().unwrap(),
+    ]);
     assert_eq!(code, 1);
     assert_eq!(out.lines().count(), 3000);
     assert!(out.len() > 200_000);

@@ -10,6 +10,8 @@ fn compact(file: &str) -> (i32, String, String) {
         "check",
         "--format",
         "compact",
+        "--select",
+        "correctness",
         &format!("fixtures/load/{file}"),
     ])
 }
@@ -196,6 +198,8 @@ fn standard_input_with_a_name() {
             "check",
             "--format",
             "compact",
+            "--select",
+            "correctness",
             "--stdin-filename",
             "stack/compose.yaml",
             "-",

@@ -43,17 +43,34 @@ fn rule_fixtures() {
 #[test]
 fn rule_fixes() {
     insta::glob!("../fixtures/rules", "*/*.y*ml", |path| {
-        let id = path.parent().unwrap().file_name().unwrap().to_str().unwrap();
+        let id = path
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap();
         let Some(rule) = rules::find(id) else { return };
         if rule.fixable == rules::Fixable::No {
             return;
         }
         let text = std::fs::read_to_string(path).unwrap();
         let name = path.file_name().unwrap().to_str().unwrap();
-        let loaded = load_project(&[Input::text(name, text.as_bytes().to_vec())], &Limits::default()).unwrap();
+        let loaded = load_project(
+            &[Input::text(name, text.as_bytes().to_vec())],
+            &Limits::default(),
+        )
+        .unwrap();
         let project = dockmaster::model::build(loaded);
-        let diags = rules::run(&project, &Settings::only(Preset::for_file_name(name), &[rule.id]));
-        let edits: Vec<_> = diags.iter().filter_map(|d| d.fix.as_ref()).flat_map(|f| f.edits.clone()).collect();
+        let diags = rules::run(
+            &project,
+            &Settings::only(Preset::for_file_name(name), &[rule.id]),
+        );
+        let edits: Vec<_> = diags
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .flat_map(|f| f.edits.clone())
+            .collect();
         if edits.is_empty() {
             return;
         }
@@ -83,7 +100,20 @@ fn example_file(doc: &str) -> String {
         .to_string()
 }
 
-fn findings(rule: &'static str, file: &str, text: &str) -> Vec<String> {
+/// A rule document may give the trusted registries its examples are linted
+/// with (`<!-- trusted-registries: a.example, *.b.example -->`), until
+/// configuration files exist.
+fn example_trusted_registries(doc: &str) -> Vec<String> {
+    doc.lines()
+        .find_map(|l| {
+            l.strip_prefix("<!-- trusted-registries: ")
+                .and_then(|l| l.strip_suffix(" -->"))
+        })
+        .map(|l| l.split(',').map(|p| p.trim().to_string()).collect())
+        .unwrap_or_default()
+}
+
+fn findings(rule: &'static str, doc: &str, file: &str, text: &str) -> Vec<String> {
     let loaded = load_project(
         &[Input::text(file, text.as_bytes().to_vec())],
         &Limits::default(),
@@ -91,10 +121,14 @@ fn findings(rule: &'static str, file: &str, text: &str) -> Vec<String> {
     .unwrap();
     let project = dockmaster::model::build(loaded);
     let preset = Preset::for_file_name(file);
-    rules::run(&project, &Settings::only(preset, &[rule]))
-        .into_iter()
-        .map(|d| format!("{}: {}", d.rule, d.message))
-        .collect()
+    let trusted = example_trusted_registries(doc);
+    let trusted: Vec<&str> = trusted.iter().map(String::as_str).collect();
+    dockmaster::rules::security::image_registry::with_trusted_registries(&trusted, || {
+        rules::run(&project, &Settings::only(preset, &[rule]))
+    })
+    .into_iter()
+    .map(|d| format!("{}: {}", d.rule, d.message))
+    .collect()
 }
 
 #[test]
@@ -122,7 +156,7 @@ fn every_rule_has_a_document_whose_examples_hold() {
         match example(doc, "Bad example") {
             None => problems.push(format!("rules/{}.md has no bad example", rule.id)),
             Some(bad) => {
-                if findings(rule.id, &file, &bad).is_empty() {
+                if findings(rule.id, doc, &file, &bad).is_empty() {
                     problems.push(format!(
                         "the bad example of {} does not trigger it",
                         rule.id
@@ -133,7 +167,7 @@ fn every_rule_has_a_document_whose_examples_hold() {
         match example(doc, "Good example") {
             None => problems.push(format!("rules/{}.md has no good example", rule.id)),
             Some(good) => {
-                let f = findings(rule.id, &file, &good);
+                let f = findings(rule.id, doc, &file, &good);
                 if !f.is_empty() {
                     problems.push(format!(
                         "the good example of {} triggers it: {f:?}",

@@ -18,6 +18,7 @@ pub mod correctness;
 pub mod edits;
 pub mod facts;
 pub mod knowledge;
+pub mod security;
 
 /// What a rule is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -179,6 +180,20 @@ pub static ALL: &[&Rule] = &[
     &correctness::yaml_syntax::RULE,
     &correctness::duplicate_key::RULE,
     &correctness::schema::RULE,
+    &security::privileged::RULE,
+    &security::docker_socket::RULE,
+    &security::host_namespace::RULE,
+    &security::cap_add::RULE,
+    &security::cap_drop::RULE,
+    &security::no_new_privileges::RULE,
+    &security::security_profile::RULE,
+    &security::sensitive_mount::RULE,
+    &security::secret_in_environment::RULE,
+    &security::port_all_interfaces::RULE,
+    &security::user_root::RULE,
+    &security::read_only_rootfs::RULE,
+    &security::devices::RULE,
+    &security::image_registry::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
