@@ -238,15 +238,18 @@ fn check_entry(project: &Project, kv: &KeyValue, who: &str, place: &str, out: &m
         && super::is_literal(&text)
         && !FLAG_VALUES.contains(&text.to_ascii_lowercase().as_str())
     {
+        let key = &kv.key.value;
         let (why, help) = if place == "build.args" {
             (
                 "build arguments stay readable in the image's history",
-                "pass secrets to the build with `build.secrets` and read them in the Dockerfile with `RUN --mount=type=secret`",
+                "pass secrets to the build with `build.secrets` and read them in the Dockerfile with `RUN --mount=type=secret`".to_string(),
             )
         } else {
             (
                 "anyone who can read the file or inspect the container can read it",
-                "keep the secret out of the file: declare it under top-level `secrets:` (`file: ./db_password.txt`), give it to the service with `secrets:` and point the image at `/run/secrets/<name>` (many images read `<KEY>_FILE`); or take it from the environment: `KEY: ${KEY}`",
+                format!(
+                    "keep it out of the file: declare a secret under top-level `secrets:` (from a file or from the environment), give it to the service with `secrets:` and point the image at `/run/secrets/<name>` (many images read `{key}_FILE`); or take the value from the environment: `{key}: ${{{key}}}`"
+                ),
             )
         };
         out.push(
