@@ -206,3 +206,37 @@ fn no_new_privileges_fixes_keep_every_corpus_file_valid() {
     assert!(fixed_files > 100, "only {fixed_files} files fixed");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// The knowledge cards' minimal template: the security findings the cards
+/// list (#4, #11, #17: `no-new-privileges` on each service key; #23:
+/// `port-all-interfaces` on the port), none in the development preset, and
+/// none on the corrected version.
+#[test]
+fn knowledge_card_template() {
+    let security = |file: &str, preset: Preset| -> Vec<String> {
+        let path = common::root()
+            .join("fixtures/security/knowledge-cards")
+            .join(file);
+        let text = std::fs::read_to_string(path).unwrap();
+        let project = project("compose.yaml", &text);
+        let diags: Vec<_> = rules::run(&project, &Settings::new(preset))
+            .into_iter()
+            .filter(|d| d.category == "security")
+            .collect();
+        compact(&project, &diags)
+            .lines()
+            .map(str::to_string)
+            .collect()
+    };
+    assert_eq!(
+        security("template.yaml", Preset::Production),
+        [
+            "3:3: warning[no-new-privileges]: service `etcd` does not set `no-new-privileges:true` in `security_opt`",
+            "7:3: warning[no-new-privileges]: service `minio` does not set `no-new-privileges:true` in `security_opt`",
+            "11:3: warning[no-new-privileges]: service `milvus` does not set `no-new-privileges:true` in `security_opt`",
+            "15:9: warning[port-all-interfaces]: service `milvus` publishes port `19530:19530` on every host interface: Docker's published ports bypass host firewalls such as UFW",
+        ]
+    );
+    assert!(security("template.yaml", Preset::Development).is_empty());
+    assert!(security("corrected.yaml", Preset::Production).is_empty());
+}

@@ -119,8 +119,8 @@ pub fn url_passwords(text: &str) -> Vec<(usize, Range<usize>, usize)> {
         if start == sep {
             continue;
         }
-        // The user information ends at `@`, before any `/`, `?`, `#` or
-        // white space.
+        // The user information ends at the last `@` before the path (`/`,
+        // `?`, `#`) or white space: a password may hold an `@`.
         let mut i = user_start;
         let mut colon = None;
         let mut at = None;
@@ -130,10 +130,7 @@ pub fn url_passwords(text: &str) -> Vec<(usize, Range<usize>, usize)> {
                 continue;
             }
             match b[i] {
-                b'@' => {
-                    at = Some(i);
-                    break;
-                }
+                b'@' => at = Some(i),
                 b':' if colon.is_none() => colon = Some(i),
                 b'/' | b'?' | b'#' | b' ' | b'\t' | b'\n' | b'"' | b'\'' => break,
                 _ => {}
@@ -143,6 +140,10 @@ pub fn url_passwords(text: &str) -> Vec<(usize, Range<usize>, usize)> {
         let (Some(colon), Some(at)) = (colon, at) else {
             continue;
         };
+        if colon > at {
+            // `host:port@...` without user information.
+            continue;
+        }
         let mut end = at + 1;
         while end < b.len()
             && !matches!(
@@ -363,6 +364,9 @@ mod tests {
         assert!(passwords("postgres://app:@db/app").is_empty());
         assert!(passwords("git@github.com:org/repo").is_empty());
         assert!(passwords("://a:b@c").is_empty());
+        assert_eq!(passwords("postgres://app:p@ss@db/app"), ["p@ss"]);
+        assert!(passwords("postgres://app@db:5432/app").is_empty());
+        assert!(passwords("http://user@proxy:3128").is_empty());
         let t = "postgres://app:hunter2@db:5432/app?sslmode=disable";
         let urls = url_passwords(t);
         assert_eq!(masked_url(t, &urls[0]), "postgres://app:********@db:5432");
