@@ -17,9 +17,10 @@ crate::declare_rule! {
     check: check,
 }
 
-/// File names of container engine API sockets: a host path ending in one of
-/// these is the engine's API, wherever it lives (`/var/run/docker.sock`,
-/// `/run/user/1000/docker.sock`, `~/.docker/run/docker.sock`...).
+/// File names of container engine API sockets: a host path whose file name
+/// ends in one of these is the engine's API, wherever it lives
+/// (`/var/run/docker.sock`, `/run/user/1000/docker.sock`,
+/// `~/.docker/run/docker.sock`, `/var/run/dind-docker.sock`...).
 pub const ENGINE_SOCKETS: &[&str] = &["docker.sock", "podman.sock", "containerd.sock"];
 
 /// Windows named pipes of the Docker engine (`\\.\pipe\docker_engine`).
@@ -51,7 +52,7 @@ pub fn exposure(path: &str) -> Option<Exposure> {
     let lower = path.to_ascii_lowercase();
     let unified = lower.replace('\\', "/");
     let name = unified.rsplit('/').next().unwrap_or(&unified);
-    if ENGINE_SOCKETS.contains(&name) {
+    if ENGINE_SOCKETS.iter().any(|s| name.ends_with(s)) {
         return Some(Exposure::Socket);
     }
     if unified.contains("/pipe/") && ENGINE_PIPES.contains(&name) {
@@ -153,6 +154,7 @@ mod tests {
             "/run/podman/podman.sock",
             "/run/containerd/containerd.sock",
             "\\\\.\\pipe\\docker_engine",
+            "/var/run/dind-docker.sock",
         ] {
             assert_eq!(exposure(p), Some(Exposure::Socket), "{p}");
         }
