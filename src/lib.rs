@@ -8,10 +8,12 @@
 //!    whose every value keeps its span; schema validation.
 //! 3. [`rules`]: one file per rule, each a check over the model producing
 //!    [`diag::Finding`]s.
+//!    [`suppress`] then applies the suppression comments.
 //! 4. [`report`]: one module per output format.
 //! 5. [`cli`]: the `dockmaster` command.
 
 pub mod cli;
+pub mod config;
 pub mod diag;
 pub mod load;
 pub mod model;
@@ -19,4 +21,12 @@ pub mod report;
 pub mod rules;
 pub mod source;
 pub mod span;
+pub mod suppress;
 pub mod util;
+
+/// Run the rules over a project and apply its suppression comments: the
+/// findings to report, and those silenced.
+pub fn check_project(project: &model::Project, settings: &rules::Settings) -> suppress::Outcome {
+    let diags = rules::run(project, settings);
+    suppress::apply(project, diags, settings)
+}

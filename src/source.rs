@@ -5,6 +5,36 @@ use std::sync::Arc;
 
 use crate::span::{FileId, Span};
 
+/// Paths as shown: relative ones without a leading `./`.
+pub fn display_path(path: &Path) -> String {
+    let s = path.to_string_lossy();
+    s.strip_prefix("./").unwrap_or(&s).to_string()
+}
+
+/// Remove `.` components and fold `dir/..` pairs, without touching the file
+/// system (`a/./b/../c` is `a/c`).
+pub fn normalize(path: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out: Vec<Component> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => match out.last() {
+                Some(Component::Normal(_)) => {
+                    out.pop();
+                }
+                Some(Component::RootDir | Component::Prefix(_)) => {}
+                _ => out.push(c),
+            },
+            _ => out.push(c),
+        }
+    }
+    if out.is_empty() {
+        return PathBuf::from(".");
+    }
+    out.iter().collect()
+}
+
 /// One loaded file.
 #[derive(Debug)]
 pub struct SourceFile {
@@ -194,6 +224,17 @@ mod tests {
         assert_eq!(idx.line_col(text, text.find('c').unwrap()), (3, 1));
         assert_eq!(idx.line_col(text, text.len()), (4, 2));
         assert_eq!(idx.line_range(text, 0), 0..4);
+    }
+
+    #[test]
+    fn paths_normalize_lexically() {
+        assert_eq!(
+            normalize(Path::new("a/./b/../c.yaml")),
+            PathBuf::from("a/c.yaml")
+        );
+        assert_eq!(normalize(Path::new("./x")), PathBuf::from("x"));
+        assert_eq!(normalize(Path::new("../x/../y")), PathBuf::from("../y"));
+        assert_eq!(normalize(Path::new("/a/../../b")), PathBuf::from("/b"));
     }
 
     #[test]

@@ -41,6 +41,7 @@ fn colour_can_be_forced() {
 
 #[test]
 fn a_clean_file_exits_zero_with_a_summary() {
+    // Only the correctness rules: other rules have advice for any file.
     let (code, out, _) = run(&["check", "--select", "correctness", "fixtures/load/bom.yaml"]);
     assert_eq!(code, 0);
     assert_eq!(out, "No problems found in 1 file.\n");

@@ -5,6 +5,8 @@ mod common;
 
 use common::run;
 
+/// Lint a loader fixture with the correctness rules only: the other rules
+/// give advice on any file and are tested by their own fixtures.
 fn compact(file: &str) -> (i32, String, String) {
     run(&[
         "check",

@@ -10,21 +10,40 @@ use std::path::Path;
 use dockmaster::load::{Input, Limits, load_project};
 use dockmaster::rules::{self, Preset, Settings};
 
+/// The rule a fixture is for: the first folder under `fixtures/rules`
+/// (`<rule-id>/bad.yaml`, or `<rule-id>/<case>/compose.yaml` for a case
+/// that needs the file name Compose looks for).
+/// Files under a `parts/` folder are pieces other fixtures include or
+/// extend, not fixtures of their own.
+fn is_part(path: &Path) -> bool {
+    path.components().any(|c| c.as_os_str() == "parts")
+}
+
+fn rule_of(path: &Path) -> &str {
+    let rel = path
+        .strip_prefix(common::root().join("fixtures/rules"))
+        .unwrap();
+    rel.components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_str()
+        .unwrap()
+}
+
 #[test]
 fn rule_fixtures() {
-    insta::glob!("../fixtures/rules", "*/*.y*ml", |path| {
-        let rule = path
-            .parent()
-            .unwrap()
-            .file_name()
-            .unwrap()
-            .to_str()
-            .unwrap();
+    insta::glob!("../fixtures/rules", "**/*.y*ml", |path| {
+        if is_part(path) {
+            return;
+        }
+        let rule = rule_of(path);
         let rel = path.strip_prefix(common::root()).unwrap();
         let (code, out, err) = common::run(&[
             "check",
             "--format",
             "compact",
+            "--no-env",
             "--select",
             rule,
             rel.to_str().unwrap(),
@@ -42,14 +61,11 @@ fn rule_fixtures() {
 /// and unsafe), as a snapshot of the resulting text.
 #[test]
 fn rule_fixes() {
-    insta::glob!("../fixtures/rules", "*/*.y*ml", |path| {
-        let id = path
-            .parent()
-            .unwrap()
-            .file_name()
-            .unwrap()
-            .to_str()
-            .unwrap();
+    insta::glob!("../fixtures/rules", "**/*.y*ml", |path| {
+        if is_part(path) {
+            return;
+        }
+        let id = rule_of(path);
         let Some(rule) = rules::find(id) else { return };
         if rule.fixable == rules::Fixable::No {
             return;
@@ -100,20 +116,31 @@ fn example_file(doc: &str) -> String {
         .to_string()
 }
 
-/// A rule document may give the trusted registries its examples are linted
-/// with (`<!-- trusted-registries: a.example, *.b.example -->`), until
-/// configuration files exist.
-fn example_trusted_registries(doc: &str) -> Vec<String> {
-    doc.lines()
-        .find_map(|l| {
-            l.strip_prefix("<!-- trusted-registries: ")
-                .and_then(|l| l.strip_suffix(" -->"))
-        })
-        .map(|l| l.split(',').map(|p| p.trim().to_string()).collect())
-        .unwrap_or_default()
+/// A rule document may set list options of the rule for its examples
+/// (`<!-- example-option: trusted-registries: a.example, *.b.example -->`),
+/// as a configuration file would.
+fn example_options(rule: &'static rules::Rule) -> rules::RuleOptions {
+    let mut options = rules::RuleOptions::default();
+    for line in rule.doc.lines() {
+        let Some((name, values)) = line
+            .strip_prefix("<!-- example-option: ")
+            .and_then(|l| l.strip_suffix(" -->"))
+            .and_then(|l| l.split_once(": "))
+        else {
+            continue;
+        };
+        let spec = rule
+            .options
+            .iter()
+            .find(|o| o.name == name)
+            .unwrap_or_else(|| panic!("rules/{}.md sets unknown option `{name}`", rule.id));
+        let values = values.split(',').map(|v| v.trim().to_string()).collect();
+        options.set(spec.name, rules::OptionValue::Strings(values));
+    }
+    options
 }
 
-fn findings(rule: &'static str, doc: &str, file: &str, text: &str) -> Vec<String> {
+fn findings(rule: &'static rules::Rule, file: &str, text: &str) -> Vec<String> {
     let loaded = load_project(
         &[Input::text(file, text.as_bytes().to_vec())],
         &Limits::default(),
@@ -121,14 +148,16 @@ fn findings(rule: &'static str, doc: &str, file: &str, text: &str) -> Vec<String
     .unwrap();
     let project = dockmaster::model::build(loaded);
     let preset = Preset::for_file_name(file);
-    let trusted = example_trusted_registries(doc);
-    let trusted: Vec<&str> = trusted.iter().map(String::as_str).collect();
-    dockmaster::rules::security::image_registry::with_trusted_registries(&trusted, || {
-        rules::run(&project, &Settings::only(preset, &[rule]))
-    })
-    .into_iter()
-    .map(|d| format!("{}: {}", d.rule, d.message))
-    .collect()
+    let mut settings = Settings::only(preset, &[rule.id]);
+    let options = example_options(rule);
+    if !options.is_empty() {
+        settings.options.push((rule.id, options));
+    }
+    dockmaster::check_project(&project, &settings)
+        .kept
+        .into_iter()
+        .map(|d| format!("{}: {}", d.rule, d.message))
+        .collect()
 }
 
 #[test]
@@ -156,7 +185,7 @@ fn every_rule_has_a_document_whose_examples_hold() {
         match example(doc, "Bad example") {
             None => problems.push(format!("rules/{}.md has no bad example", rule.id)),
             Some(bad) => {
-                if findings(rule.id, doc, &file, &bad).is_empty() {
+                if findings(rule, &file, &bad).is_empty() {
                     problems.push(format!(
                         "the bad example of {} does not trigger it",
                         rule.id
@@ -167,7 +196,7 @@ fn every_rule_has_a_document_whose_examples_hold() {
         match example(doc, "Good example") {
             None => problems.push(format!("rules/{}.md has no good example", rule.id)),
             Some(good) => {
-                let f = findings(rule.id, doc, &file, &good);
+                let f = findings(rule, &file, &good);
                 if !f.is_empty() {
                     problems.push(format!(
                         "the good example of {} triggers it: {f:?}",

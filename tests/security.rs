@@ -1,7 +1,6 @@
 //! Security rules beyond their fixture snapshots:
 //!
-//! - `image-registry` with trusted registries configured (the configuration
-//!   file does not exist yet, so the list is set in-process);
+//! - `image-registry` with trusted registries given as the rule's option;
 //! - the human output of findings that arrive through an anchor (primary
 //!   label at the definition, related label at the merge site);
 //! - the `no-new-privileges` fix over the whole corpus: every fixed file
@@ -14,8 +13,7 @@ use std::path::Path;
 
 use dockmaster::load::{Input, Limits, load_project};
 use dockmaster::model::Project;
-use dockmaster::rules::security::image_registry::with_trusted_registries;
-use dockmaster::rules::{self, Preset, Settings};
+use dockmaster::rules::{self, OptionValue, Preset, RuleOptions, Settings};
 
 fn project(name: &str, text: &str) -> Project {
     let loaded = load_project(
@@ -58,25 +56,29 @@ fn image_registry_with_trusted_registries() {
         };
         let text = std::fs::read_to_string(path).unwrap();
         let project = project(name, &text);
-        let out = with_trusted_registries(trusted, || {
-            for preset in [Preset::Production, Preset::Development] {
-                let settings = Settings::only(preset, &["image-registry"]);
-                let diags = rules::run(&project, &settings);
-                assert!(
-                    diags
-                        .iter()
-                        .all(|d| d.severity == dockmaster::diag::Severity::Error),
-                    "image-registry findings are errors in both presets"
-                );
-            }
-            compact(
-                &project,
-                &rules::run(
-                    &project,
-                    &Settings::only(Preset::Production, &["image-registry"]),
-                ),
-            )
-        });
+        let settings = |preset| {
+            let mut s = Settings::only(preset, &["image-registry"]);
+            let mut o = RuleOptions::default();
+            o.set(
+                "trusted-registries",
+                OptionValue::Strings(trusted.iter().map(|t| t.to_string()).collect()),
+            );
+            s.options.push(("image-registry", o));
+            s
+        };
+        for preset in [Preset::Production, Preset::Development] {
+            let diags = rules::run(&project, &settings(preset));
+            assert!(
+                diags
+                    .iter()
+                    .all(|d| d.severity == dockmaster::diag::Severity::Error),
+                "image-registry findings are errors in both presets"
+            );
+        }
+        let out = compact(
+            &project,
+            &rules::run(&project, &settings(Preset::Production)),
+        );
         if name.starts_with("good") {
             assert_eq!(out, "", "{name}");
         }

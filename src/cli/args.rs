@@ -64,6 +64,22 @@ pub struct CheckArgs {
     /// Docker Compose finds it.
     pub paths: Vec<PathBuf>,
 
+    /// A Compose file of one project, merged in order like `docker compose
+    /// -f` (repeatable; `-` is standard input).
+    #[arg(short = 'f', long = "file", value_name = "FILE")]
+    pub file: Vec<PathBuf>,
+
+    /// Lint the project with these profiles active (repeatable; `*` for
+    /// all). Without it (and without COMPOSE_PROFILES) every service is
+    /// linted.
+    #[arg(long, value_name = "NAME")]
+    pub profile: Vec<String>,
+
+    /// Lint a base file without merging the `compose.override.yaml` beside
+    /// it.
+    #[arg(long)]
+    pub no_override: bool,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
@@ -72,9 +88,19 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 
-    /// Exit with 1 when a finding has this severity or a higher one.
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Exit with 1 when a finding has this severity or a higher one
+    /// (default: the configuration's `fail-on`, else `warning`).
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+
+    /// Use this configuration file instead of looking for the nearest
+    /// `.dockmaster.yml`.
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+
+    /// Ignore configuration files.
+    #[arg(long)]
+    pub no_config: bool,
 
     /// Lint with this preset. Without it, files named like
     /// `compose.override.*`, `*.dev.*`, `*.development.*`, `*.local.*` or
@@ -90,6 +116,20 @@ pub struct CheckArgs {
     /// Do not run these rules or categories (comma-separated or repeated).
     #[arg(long, value_delimiter = ',', value_name = "RULE|CATEGORY")]
     pub ignore: Vec<String>,
+
+    /// Read interpolation variables from this file instead of `.env`
+    /// (repeatable; later files win).
+    #[arg(long, value_name = "FILE")]
+    pub env_file: Vec<PathBuf>,
+
+    /// Interpolate with only the defaults written in the files: ignore the
+    /// process environment and `.env` (reproducible results).
+    #[arg(long)]
+    pub no_env: bool,
+
+    /// Make a suppression comment without a reason an error.
+    #[arg(long)]
+    pub require_reason: bool,
 
     /// The file name to show for standard input (`-`).
     #[arg(long, value_name = "NAME")]

@@ -42,6 +42,75 @@ pub fn default_files(dir: &Path) -> Option<Vec<PathBuf>> {
     None
 }
 
+/// The project a file named on the command line belongs to: a base file
+/// with the override file beside it, an override file after its base file,
+/// or the file alone.
+pub fn with_override(path: &Path) -> Vec<PathBuf> {
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .unwrap_or_default();
+    let dir = path.parent().unwrap_or(Path::new(""));
+    let beside = |names: &[&str]| names.iter().map(|n| dir.join(n)).find(|p| p.is_file());
+    if DEFAULT_NAMES.contains(&name) {
+        if let Some(o) = beside(&OVERRIDE_NAMES) {
+            return vec![path.to_path_buf(), o];
+        }
+    } else if OVERRIDE_NAMES.contains(&name)
+        && let Some(b) = beside(&DEFAULT_NAMES)
+    {
+        return vec![b, path.to_path_buf()];
+    }
+    vec![path.to_path_buf()]
+}
+
+/// Group the files found in a walk into projects: in each directory, the
+/// base file Compose would pick with its override file; every other file
+/// alone.
+pub fn group(files: &[PathBuf], merge_override: bool) -> Vec<Vec<PathBuf>> {
+    let mut out: Vec<Vec<PathBuf>> = Vec::new();
+    let mut by_dir: std::collections::BTreeMap<&Path, Vec<&PathBuf>> =
+        std::collections::BTreeMap::new();
+    for f in files {
+        by_dir
+            .entry(f.parent().unwrap_or(Path::new("")))
+            .or_default()
+            .push(f);
+    }
+    for (_, in_dir) in by_dir {
+        let name = |p: &PathBuf| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string()
+        };
+        let pick = |names: &[&str]| {
+            names
+                .iter()
+                .find_map(|n| in_dir.iter().find(|f| name(f) == *n).copied())
+        };
+        let base = pick(&DEFAULT_NAMES);
+        let over = if merge_override {
+            pick(&OVERRIDE_NAMES)
+        } else {
+            None
+        };
+        for f in &in_dir {
+            if Some(*f) == over && base.is_some() {
+                continue;
+            }
+            if Some(*f) == base {
+                let mut g = vec![(*f).clone()];
+                g.extend(over.cloned());
+                out.push(g);
+            } else {
+                out.push(vec![(*f).clone()]);
+            }
+        }
+    }
+    out
+}
+
 /// Walk a directory (respecting `.gitignore` and `.ignore`), returning the
 /// Compose files in sorted order, and the errors met on the way.
 pub fn walk(dir: &Path) -> (Vec<PathBuf>, Vec<(PathBuf, String)>) {

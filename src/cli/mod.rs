@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod discover;
+pub mod run;
 
 use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
@@ -9,13 +10,13 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use clap::Parser;
-use rayon::prelude::*;
 
-use crate::cli::args::{CheckArgs, Cli, ColorChoice, Command, FailOn, Format, PresetArg};
-use crate::diag::Severity;
-use crate::load::{Input, Limits};
-use crate::report::{self, Report};
-use crate::rules::{self, Preset, Settings};
+use crate::cli::args::{CheckArgs, Cli, ColorChoice, Command, Format, PresetArg};
+use crate::config;
+use crate::load::env::EnvOptions;
+use crate::load::{Input, Limits, LoadOptions};
+use crate::report;
+use crate::rules::{self, Preset};
 
 /// Exit code: findings at or above the threshold.
 pub const EXIT_FINDINGS: u8 = 1;
@@ -112,65 +113,94 @@ pub fn explain(r: &rules::Rule) -> String {
 #[derive(Debug)]
 pub struct Job {
     pub inputs: Vec<Input>,
+    /// The preset from the command line or the first file's name.
     pub preset: Preset,
+    /// Whether `preset` was given on the command line.
+    pub preset_explicit: bool,
+    /// The configuration file that applies.
+    pub config: Option<Arc<config::Config>>,
+    /// Found by walking a directory (the configuration's `exclude` applies);
+    /// files named on the command line are always linted.
+    pub walked: bool,
 }
 
-/// Decide which files to lint, grouped into projects.
+/// Decide which files to lint, grouped into projects: the files of one
+/// `-f` list; a base file with the override file beside it; every other
+/// file alone.
 fn plan(args: &CheckArgs) -> (Vec<Job>, Vec<String>) {
-    let mut jobs = Vec::new();
+    let mut groups: Vec<(Vec<Input>, bool)> = Vec::new();
     let mut errors = Vec::new();
-    let preset_for = |path: &Path| match args.preset {
-        Some(PresetArg::Production) => Preset::Production,
-        Some(PresetArg::Development) => Preset::Development,
-        None => Preset::for_file_name(
-            &path
-                .file_name()
-                .map(|n| n.to_string_lossy())
-                .unwrap_or_default(),
-        ),
-    };
-    if args.paths.is_empty() {
-        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-        match discover::default_files(&cwd) {
-            Some(files) => {
-                let rel: Vec<PathBuf> = files
-                    .iter()
-                    .map(|f| {
-                        f.strip_prefix(&cwd)
-                            .map(Path::to_path_buf)
-                            .unwrap_or_else(|_| f.clone())
-                    })
-                    .collect();
-                for f in rel {
-                    jobs.push(Job {
-                        preset: preset_for(&f),
-                        inputs: vec![Input::file(f)],
-                    });
-                }
-            }
-            None => errors.push(format!(
-                "no Compose file found in {} or its parents (looked for {})",
-                cwd.display(),
-                discover::DEFAULT_NAMES.join(", ")
-            )),
+    let mut stdin_used = false;
+    let mut read_stdin = |errors: &mut Vec<String>| -> Option<Input> {
+        if stdin_used {
+            errors.push("standard input (`-`) can be read only once".to_string());
+            return None;
         }
-        return (jobs, errors);
+        stdin_used = true;
+        let mut bytes = Vec::new();
+        if let Err(e) = std::io::stdin().lock().read_to_end(&mut bytes) {
+            errors.push(format!("standard input: {e}"));
+            return None;
+        }
+        let name = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("<stdin>"));
+        Some(Input::text(name, bytes))
+    };
+    if !args.file.is_empty() {
+        let mut inputs = Vec::new();
+        for f in &args.file {
+            if f.as_os_str() == "-" {
+                inputs.extend(read_stdin(&mut errors));
+            } else {
+                inputs.push(Input::file(f.clone()));
+            }
+        }
+        groups.push((inputs, false));
+    }
+    if args.paths.is_empty() && args.file.is_empty() {
+        let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+        if let Some(list) = std::env::var_os("COMPOSE_FILE").filter(|v| !v.is_empty()) {
+            let list = list.to_string_lossy().into_owned();
+            let sep = std::env::var("COMPOSE_PATH_SEPARATOR").unwrap_or_else(|_| ":".to_string());
+            let files = list
+                .split(sep.as_str())
+                .filter(|f| !f.is_empty())
+                .map(Input::file)
+                .collect();
+            groups.push((files, false));
+        } else {
+            match discover::default_files(&cwd) {
+                Some(mut files) => {
+                    if args.no_override {
+                        files.truncate(1);
+                    }
+                    let rel = files
+                        .iter()
+                        .map(|f| {
+                            Input::file(
+                                f.strip_prefix(&cwd)
+                                    .map(Path::to_path_buf)
+                                    .unwrap_or_else(|_| f.clone()),
+                            )
+                        })
+                        .collect();
+                    groups.push((rel, false));
+                }
+                None => errors.push(format!(
+                    "no Compose file found in {} or its parents (looked for {})",
+                    cwd.display(),
+                    discover::DEFAULT_NAMES.join(", ")
+                )),
+            }
+        }
     }
     for path in &args.paths {
         if path.as_os_str() == "-" {
-            let mut bytes = Vec::new();
-            if let Err(e) = std::io::stdin().lock().read_to_end(&mut bytes) {
-                errors.push(format!("standard input: {e}"));
-                continue;
+            if let Some(input) = read_stdin(&mut errors) {
+                groups.push((vec![input], false));
             }
-            let name = args
-                .stdin_filename
-                .clone()
-                .unwrap_or_else(|| PathBuf::from("<stdin>"));
-            jobs.push(Job {
-                preset: preset_for(&name),
-                inputs: vec![Input::text(name, bytes)],
-            });
             continue;
         }
         match std::fs::metadata(path) {
@@ -185,92 +215,55 @@ fn plan(args: &CheckArgs) -> (Vec<Job>, Vec<String>) {
                         report::display_path(path)
                     ));
                 }
-                for f in files {
-                    jobs.push(Job {
-                        preset: preset_for(&f),
-                        inputs: vec![Input::file(f)],
-                    });
+                for group in discover::group(&files, !args.no_override) {
+                    groups.push((group.into_iter().map(Input::file).collect(), true));
                 }
             }
             // Explicit files are always linted, whatever their name; the
             // loader reports what cannot be read.
-            _ => jobs.push(Job {
-                preset: preset_for(path),
-                inputs: vec![Input::file(path.clone())],
-            }),
+            _ => {
+                let group = if args.no_override {
+                    vec![path.clone()]
+                } else {
+                    discover::with_override(path)
+                };
+                groups.push((group.into_iter().map(Input::file).collect(), false));
+            }
         }
+    }
+    // The same project reached twice (a base file and its override both
+    // named) is linted once.
+    let mut seen: Vec<Vec<PathBuf>> = Vec::new();
+    let mut jobs = Vec::new();
+    for (inputs, walked) in groups {
+        if inputs.is_empty() {
+            continue;
+        }
+        let key: Vec<PathBuf> = inputs.iter().map(|i| i.path.clone()).collect();
+        if inputs.iter().all(|i| i.content.is_none()) && seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        let first = &inputs[0].path;
+        let preset = match args.preset {
+            Some(PresetArg::Production) => Preset::Production,
+            Some(PresetArg::Development) => Preset::Development,
+            None => Preset::for_file_name(
+                &first
+                    .file_name()
+                    .map(|n| n.to_string_lossy())
+                    .unwrap_or_default(),
+            ),
+        };
+        jobs.push(Job {
+            inputs,
+            preset,
+            preset_explicit: args.preset.is_some(),
+            config: None,
+            walked,
+        });
     }
     (jobs, errors)
-}
-
-/// Rule selection from the command line.
-#[derive(Clone, Debug, Default)]
-pub struct Selection {
-    pub select: Option<Vec<&'static str>>,
-    pub ignore: Vec<&'static str>,
-}
-
-impl Selection {
-    fn from_args(args: &CheckArgs) -> Result<Selection, String> {
-        let resolve = |items: &[String]| -> Result<Vec<&'static str>, String> {
-            let mut out = Vec::new();
-            for i in items {
-                out.extend(rules::resolve_selector(i.trim())?);
-            }
-            Ok(out)
-        };
-        Ok(Selection {
-            select: if args.select.is_empty() {
-                None
-            } else {
-                Some(resolve(&args.select)?)
-            },
-            ignore: resolve(&args.ignore)?,
-        })
-    }
-
-    fn settings(&self, preset: Preset) -> Settings {
-        Settings {
-            select: self.select.clone(),
-            ignore: self.ignore.clone(),
-            ..Settings::new(preset)
-        }
-    }
-}
-
-/// Lint the jobs in parallel; results in deterministic order.
-pub fn lint(jobs: &[Job], limits: &Limits, selection: &Selection) -> (Report, Vec<String>) {
-    let results: Vec<_> = jobs
-        .par_iter()
-        .map(|job| {
-            let loaded = crate::load::load_project(&job.inputs, limits);
-            match loaded {
-                Ok(loaded) => {
-                    let project = crate::model::build(loaded);
-                    let diags = rules::run(&project, &selection.settings(job.preset));
-                    let files = project.sources.len();
-                    Ok((Arc::new(project.sources), diags, files))
-                }
-                Err(errors) => Err(errors),
-            }
-        })
-        .collect();
-    let mut report = Report::default();
-    let mut errors = Vec::new();
-    for r in results {
-        match r {
-            Ok((sources, diags, files)) => {
-                report.files += files;
-                report.extend(sources, diags);
-            }
-            Err(es) => errors.extend(
-                es.iter()
-                    .map(|e| format!("{}: {}", report::display_path(&e.path), e.message)),
-            ),
-        }
-    }
-    report.finish();
-    (report, errors)
 }
 
 fn use_color(choice: ColorChoice) -> bool {
@@ -285,19 +278,54 @@ fn use_color(choice: ColorChoice) -> bool {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
-    let limits = Limits {
-        max_file_size: args.max_file_size,
-        ..Limits::default()
+    let options = LoadOptions {
+        limits: Limits {
+            max_file_size: args.max_file_size,
+            ..Limits::default()
+        },
+        env: EnvOptions {
+            no_env: args.no_env,
+            env_files: args.env_file.clone(),
+            extra: Vec::new(),
+        },
     };
-    let selection = match Selection::from_args(args) {
+    let selection = match run::Selection::from_args(args) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("dockmaster: error: {e}");
             return ExitCode::from(EXIT_ERROR);
         }
     };
-    let (jobs, mut errors) = plan(args);
-    let (report, load_errors) = lint(&jobs, &limits, &selection);
+    let (mut jobs, mut errors) = plan(args);
+    let finder = config::Finder::default();
+    if let Err(e) = run::attach_configs(&mut jobs, args, &finder) {
+        let mut out = String::new();
+        let report = e.report();
+        report::human::render_errors(&report, use_color_stderr(args.color), 100, &mut out);
+        eprint!("{out}");
+        return ExitCode::from(EXIT_ERROR);
+    }
+    let profiles: Option<Vec<String>> = if !args.profile.is_empty() {
+        Some(
+            args.profile
+                .iter()
+                .flat_map(|p| p.split(','))
+                .map(|p| p.trim().to_string())
+                .collect(),
+        )
+    } else {
+        std::env::var("COMPOSE_PROFILES")
+            .ok()
+            .filter(|v| !v.is_empty() && !args.no_env)
+            .map(|v| v.split(',').map(|p| p.trim().to_string()).collect())
+    };
+    let (report, load_errors, fails) = run::lint(
+        &jobs,
+        &options,
+        &selection,
+        profiles.as_deref(),
+        args.fail_on,
+    );
     errors.extend(load_errors);
     let mut out = String::new();
     match args.format {
@@ -318,17 +346,23 @@ fn check(args: &CheckArgs) -> ExitCode {
     for e in &errors {
         eprintln!("dockmaster: error: {e}");
     }
-    let threshold = match args.fail_on {
-        FailOn::Error => Severity::Error,
-        FailOn::Warning => Severity::Warning,
-        FailOn::Info => Severity::Info,
-    };
     if !errors.is_empty() || write_failed {
         ExitCode::from(EXIT_ERROR)
-    } else if report.fails(threshold) {
+    } else if fails {
         ExitCode::from(EXIT_FINDINGS)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn use_color_stderr(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stderr().is_terminal()
+        }
     }
 }
 

@@ -6,6 +6,9 @@
 //! - [`merge`] merges documents and files the way Compose does.
 //! - [`project`] reads the files of one project and assembles them.
 
+pub mod assemble;
+pub mod env;
+pub mod interpolate;
 pub mod merge;
 pub mod problem;
 pub mod project;
@@ -13,7 +16,7 @@ pub mod value;
 pub mod yaml;
 
 pub use problem::{Problem, ProblemKind};
-pub use project::{Input, LoadedFile, LoadedProject, load_project};
+pub use project::{Input, LoadOptions, LoadedFile, LoadedProject, load_project, load_project_with};
 pub use value::{
     Entry, Key, Map, MergeTag, Origin, Piece, Scalar, ScalarType, Value, ValueKind, Via, ViaKind,
 };

@@ -19,6 +19,22 @@ pub enum ProblemKind {
     /// Accepted by Compose with a warning (YAML 1.1 booleans): `schema` at
     /// warning.
     SchemaWarning,
+    /// A `${` that Compose cannot parse (`interpolation-invalid`).
+    InterpolationInvalid,
+    /// A variable without default that no source sets
+    /// (`interpolation-unset`, warning).
+    VariableUnset,
+    /// `${VAR:?msg}` / `${VAR?msg}` with VAR missing (`interpolation-unset`,
+    /// error).
+    VariableRequired,
+    /// An `include` Compose cannot follow (`include-invalid`).
+    IncludeInvalid,
+    /// A remote include, not fetched (`include-invalid` at info).
+    IncludeRemote,
+    /// An `extends` Compose cannot resolve (`extends-invalid`).
+    ExtendsInvalid,
+    /// A remote `extends.file`, not fetched (`extends-invalid` at info).
+    ExtendsRemote,
 }
 
 impl ProblemKind {
@@ -28,6 +44,10 @@ impl ProblemKind {
             ProblemKind::Syntax | ProblemKind::Budget => "yaml-syntax",
             ProblemKind::DuplicateKey => "duplicate-key",
             ProblemKind::Structure | ProblemKind::Schema | ProblemKind::SchemaWarning => "schema",
+            ProblemKind::InterpolationInvalid => "interpolation-invalid",
+            ProblemKind::VariableUnset | ProblemKind::VariableRequired => "interpolation-unset",
+            ProblemKind::IncludeInvalid | ProblemKind::IncludeRemote => "include-invalid",
+            ProblemKind::ExtendsInvalid | ProblemKind::ExtendsRemote => "extends-invalid",
         }
     }
 }

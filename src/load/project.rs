@@ -4,6 +4,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::load::Limits;
+use crate::load::assemble;
+use crate::load::env::{EnvOptions, Environment};
+use crate::load::interpolate;
 use crate::load::merge;
 use crate::load::problem::{Problem, ProblemKind};
 use crate::load::value::{Resolver, Value, ValueKind};
@@ -68,6 +71,11 @@ pub struct LoadedProject {
     /// The merged top-level mapping; `None` when no document could be used.
     pub root: Option<Value>,
     pub problems: Vec<Problem>,
+    /// The variables interpolation used.
+    pub env: Environment,
+    /// How many files were given (`-f` files, a base and its override); the
+    /// files `include`d and `extends`ed come on top.
+    pub inputs: usize,
 }
 
 /// Read a file's bytes, refusing what is not a regular file and what exceeds
@@ -139,11 +147,12 @@ pub fn decode(file: FileId, bytes: Vec<u8>) -> (String, bool, Option<Problem>) {
     }
 }
 
-/// Load one file into `sources`.
+/// Load one file into `sources`, interpolating its string values from `env`.
 pub fn load_file(
     sources: &mut SourceMap,
     input: &Input,
     limits: &Limits,
+    env: &Environment,
 ) -> Result<LoadedFile, LoadError> {
     let err = |message: String| LoadError {
         path: input.path.clone(),
@@ -205,7 +214,8 @@ pub fn load_file(
         let mut resolver = Resolver::new(&yaml, &text, limits);
         let result = resolver.resolve_root(root);
         problems.append(&mut resolver.problems);
-        let Ok(value) = result else { continue };
+        let Ok(mut value) = result else { continue };
+        interpolate::apply::value(&mut value, env, &mut problems);
         if value.is_null() {
             continue;
         }
@@ -267,40 +277,85 @@ fn is_null_node(yaml: &YamlFile, text: &str, id: crate::load::yaml::NodeId) -> b
     }
 }
 
-/// Load the files of one project, in Compose's order, and merge them.
+/// How to load a project.
+#[derive(Clone, Debug, Default)]
+pub struct LoadOptions {
+    pub limits: Limits,
+    pub env: EnvOptions,
+}
+
+/// Load the files of one project with only the defaults written in the files
+/// for interpolation (no process environment, no `.env`): deterministic,
+/// for tests and embedding.
 pub fn load_project(inputs: &[Input], limits: &Limits) -> Result<LoadedProject, Vec<LoadError>> {
-    let mut sources = SourceMap::new();
-    let mut files = Vec::new();
+    let options = LoadOptions {
+        limits: limits.clone(),
+        env: EnvOptions {
+            no_env: true,
+            ..EnvOptions::default()
+        },
+    };
+    load_project_with(inputs, &options)
+}
+
+/// The project directory: the directory of the first file.
+pub fn project_dir(inputs: &[Input]) -> PathBuf {
+    inputs
+        .first()
+        .and_then(|i| i.path.parent())
+        .filter(|p| !p.as_os_str().is_empty())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+/// Load the files of one project, in Compose's order, and merge them.
+pub fn load_project_with(
+    inputs: &[Input],
+    options: &LoadOptions,
+) -> Result<LoadedProject, Vec<LoadError>> {
+    let limits = &options.limits;
+    let env = Environment::load(&project_dir(inputs), &options.env).map_err(|e| {
+        vec![LoadError {
+            path: e.path.clone(),
+            message: e.message,
+        }]
+    })?;
+    let mut asm = assemble::Assembler::new(limits);
     let mut errors = Vec::new();
+    let mut root: Option<Value> = None;
     for input in inputs {
-        match load_file(&mut sources, input, limits) {
-            Ok(f) => files.push(f),
+        match asm.file(input, &env) {
+            Ok(Some(value)) => {
+                root = Some(match root {
+                    None => value,
+                    Some(base) => asm.merge(base, value),
+                });
+            }
+            Ok(None) => {}
             Err(e) => errors.push(e),
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
-    let mut root: Option<Value> = None;
-    for file in &mut files {
-        for doc in std::mem::take(&mut file.documents) {
-            root = Some(match root {
-                None => doc,
-                Some(base) => merge::merge(base, doc),
-            });
-        }
-    }
     if let Some(root) = root.as_mut() {
         merge::strip_resets(root);
     }
-    let problems = files
+    let mut problems: Vec<Problem> = asm
+        .files
         .iter()
         .flat_map(|f| f.yaml.problems.iter().cloned())
         .collect();
+    problems.append(&mut asm.problems);
+    problems.append(&mut asm.take_merge_problems());
+    let sources = asm.sources;
+    let files = asm.files;
     Ok(LoadedProject {
         sources,
         files,
         root,
         problems,
+        env,
+        inputs: inputs.len(),
     })
 }

@@ -142,6 +142,10 @@ pub struct Scalar {
     pub ty: ScalarType,
     /// Where the characters of `text` are written.
     pub origin: Origin,
+    /// The text holds a `${...}` that interpolation could not resolve (an
+    /// unset variable without default, or invalid syntax); it is kept as
+    /// written and rules do not judge it.
+    pub unresolved: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -470,6 +474,7 @@ impl<'a> Resolver<'a> {
                     style: *style,
                     ty,
                     origin,
+                    unresolved: false,
                 })
             }
             NodeKind::Seq(items) => {

@@ -173,9 +173,16 @@ fn command(e: &Entry) -> Option<Command> {
                 .into_iter()
                 .map(|(w, r)| {
                     let verbatim = s.text.get(r.clone()) == Some(w.as_str());
+                    // A word in quotes without escapes: `"a b"` is `a b`.
+                    let quoted = r.len() >= 2
+                        && s.text.get(r.start + 1..r.end - 1) == Some(w.as_str())
+                        && matches!(s.text.as_bytes()[r.start], b'"' | b'\'')
+                        && s.text.as_bytes()[r.end - 1] == s.text.as_bytes()[r.start];
                     let sp = Sp::new(w, v.subspan(r.clone()), v.via);
                     if verbatim {
                         sp.with_origin(shift(&s.origin, r.start))
+                    } else if quoted {
+                        sp.with_origin(shift(&s.origin, r.start + 1))
                     } else {
                         sp
                     }
@@ -206,7 +213,7 @@ fn health_test(v: &Value) -> Option<HealthTest> {
             span: v.span,
             via: v.via,
             shell_form: true,
-            args: vec![Sp::new(s.text.to_string(), v.span, v.via)],
+            args: vec![Sp::new(s.text.to_string(), v.span, v.via).with_origin(s.origin.clone())],
         }),
         ValueKind::Seq(items) => Some(HealthTest {
             span: v.span,

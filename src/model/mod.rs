@@ -14,15 +14,23 @@ pub use types::*;
 
 use crate::load::{LoadedProject, ValueKind};
 
-/// Validate and lower a loaded project.
+/// Validate and lower a loaded project, every profile active.
 pub fn build(loaded: LoadedProject) -> Project {
+    build_with(loaded, None)
+}
+
+/// Validate and lower a loaded project with the given active profiles
+/// (`None`: every service enabled; `*` activates every profile).
+pub fn build_with(loaded: LoadedProject, profiles: Option<&[String]>) -> Project {
     let LoadedProject {
         sources,
         files,
         root,
         mut problems,
+        env: _,
+        inputs,
     } = loaded;
-    let complete = files.len() > 1
+    let complete = inputs > 1
         || files.first().is_some_and(|f| {
             let path = &sources.get(f.id).path;
             path.file_name()
@@ -48,7 +56,27 @@ pub fn build(loaded: LoadedProject) -> Project {
     }
     project.root = root;
     project.problems = problems;
+    if let Some(active) = profiles {
+        apply_profiles(&mut project, active);
+    }
     project
+}
+
+/// Move the services that no active profile enables to `disabled`.
+fn apply_profiles(project: &mut Project, active: &[String]) {
+    project.profiles = Some(active.to_vec());
+    if active.iter().any(|p| p == "*") {
+        return;
+    }
+    let services = std::mem::take(&mut project.services);
+    for (name, s) in services {
+        let enabled = s.profiles.is_empty() || s.profiles.iter().any(|p| active.contains(&p.value));
+        if enabled {
+            project.services.insert(name, s);
+        } else {
+            project.disabled.insert(name, s);
+        }
+    }
 }
 
 fn lower_root(project: &mut Project, root: &crate::load::Value) {

@@ -120,7 +120,14 @@ pub struct Project {
     pub problems: Vec<Problem>,
 
     pub name: Option<Sp<String>>,
+    /// The enabled services (all of them unless profiles were selected).
     pub services: IndexMap<String, Service>,
+    /// Services disabled by the selected profiles (`--profile`): Compose
+    /// leaves them out; a dependency on one is an error.
+    pub disabled: IndexMap<String, Service>,
+    /// The selected profiles; `None` when none was selected and every
+    /// service counts as enabled.
+    pub profiles: Option<Vec<String>>,
     pub networks: IndexMap<String, Resource>,
     pub volumes: IndexMap<String, Resource>,
     pub secrets: IndexMap<String, Resource>,

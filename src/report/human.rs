@@ -211,6 +211,29 @@ fn to_miette(item: &Item) -> Rendered {
     }
 }
 
+/// Render configuration errors (no summary line).
+pub fn render_errors(report: &Report, color: bool, width: usize, out: &mut String) {
+    let theme = if color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_links(false)
+        .with_urls(false)
+        .with_width(width)
+        .with_context_lines(1);
+    for item in &report.items {
+        let mut rendered = to_miette(item);
+        rendered.code = "error[config]".to_string();
+        rendered.help = item.diag.help.clone();
+        if handler.render_report(out, &rendered).is_err() {
+            out.push_str(&format!("{}: {}\n", item.path(), item.diag.message));
+        }
+        out.push('\n');
+    }
+}
+
 /// Render a report for people. `color` decides ANSI styling.
 pub fn render(report: &Report, color: bool, width: usize, out: &mut String) {
     let theme = if color {

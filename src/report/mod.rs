@@ -39,11 +39,7 @@ impl Item {
     }
 }
 
-/// Paths as shown: relative ones without a leading `./`.
-pub fn display_path(path: &std::path::Path) -> String {
-    let s = path.to_string_lossy();
-    s.strip_prefix("./").unwrap_or(&s).to_string()
-}
+pub use crate::source::display_path;
 
 /// Everything a run found.
 #[derive(Clone, Debug, Default)]

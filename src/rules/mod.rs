@@ -18,7 +18,9 @@ pub mod correctness;
 pub mod edits;
 pub mod facts;
 pub mod knowledge;
+pub mod operability;
 pub mod security;
+pub mod suppressions;
 
 /// What a rule is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -28,6 +30,8 @@ pub enum Category {
     Operability,
     Security,
     Style,
+    /// Rules about suppression comments themselves.
+    Suppressions,
 }
 
 impl Category {
@@ -38,15 +42,17 @@ impl Category {
             Category::Operability => "operability",
             Category::Security => "security",
             Category::Style => "style",
+            Category::Suppressions => "suppressions",
         }
     }
 
-    pub const ALL: [Category; 5] = [
+    pub const ALL: [Category; 6] = [
         Category::Correctness,
         Category::Reliability,
         Category::Operability,
         Category::Security,
         Category::Style,
+        Category::Suppressions,
     ];
 
     pub fn parse(s: &str) -> Option<Category> {
@@ -130,7 +136,87 @@ pub struct Rule {
     pub summary: &'static str,
     /// The rule's document, `rules/<id>.md`.
     pub doc: &'static str,
+    /// Options the configuration file may set for the rule.
+    pub options: &'static [OptionSpec],
     pub check: fn(&Context<'_>, &mut Vec<Finding>),
+}
+
+/// An option a rule accepts in the configuration file
+/// (`rules: {image-tag: {mutable-tags: [...]}}`).
+#[derive(Clone, Copy, Debug)]
+pub struct OptionSpec {
+    pub name: &'static str,
+    pub kind: OptionKind,
+    /// One line for `dockmaster explain` and the configuration schema.
+    pub help: &'static str,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OptionKind {
+    /// A list of strings.
+    Strings,
+    Bool,
+    String,
+}
+
+impl OptionKind {
+    pub fn describe(self) -> &'static str {
+        match self {
+            OptionKind::Strings => "a list of strings",
+            OptionKind::Bool => "a boolean",
+            OptionKind::String => "a string",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OptionValue {
+    Strings(Vec<String>),
+    Bool(bool),
+    String(String),
+}
+
+/// The options set for one rule.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RuleOptions {
+    values: Vec<(&'static str, OptionValue)>,
+}
+
+impl RuleOptions {
+    pub fn set(&mut self, name: &'static str, value: OptionValue) {
+        self.values.retain(|(n, _)| *n != name);
+        self.values.push((name, value));
+    }
+
+    pub fn get(&self, name: &str) -> Option<&OptionValue> {
+        self.values.iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
+    /// A list option, when set.
+    pub fn strings(&self, name: &str) -> Option<&[String]> {
+        match self.get(name) {
+            Some(OptionValue::Strings(v)) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn bool(&self, name: &str) -> Option<bool> {
+        match self.get(name) {
+            Some(OptionValue::Bool(b)) => Some(*b),
+            _ => None,
+        }
+    }
+
+    pub fn string(&self, name: &str) -> Option<&str> {
+        match self.get(name) {
+            Some(OptionValue::String(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.values.is_empty()
+    }
 }
 
 impl Rule {
@@ -160,6 +246,7 @@ macro_rules! declare_rule {
         development: $dev:ident,
         fixable: $fix:ident,
         summary: $summary:literal,
+        $(options: [$($opt:expr),* $(,)?],)?
         check: $check:path $(,)?
     ) => {
         pub static RULE: $crate::rules::Rule = $crate::rules::Rule {
@@ -170,6 +257,7 @@ macro_rules! declare_rule {
             fixable: $crate::rules::Fixable::$fix,
             summary: $summary,
             doc: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $id, ".md")),
+            options: &[$($($opt),*)?],
             check: $check,
         };
     };
@@ -180,6 +268,16 @@ pub static ALL: &[&Rule] = &[
     &correctness::yaml_syntax::RULE,
     &correctness::duplicate_key::RULE,
     &correctness::schema::RULE,
+    &correctness::interpolation_invalid::RULE,
+    &correctness::interpolation_unset::RULE,
+    &correctness::extends_invalid::RULE,
+    &correctness::include_invalid::RULE,
+    &operability::obsolete_version::RULE,
+    &operability::unused_resource::RULE,
+    &operability::localhost_reference::RULE,
+    &operability::unknown_host::RULE,
+    &operability::image_tag::RULE,
+    &operability::image_digest::RULE,
     &security::privileged::RULE,
     &security::docker_socket::RULE,
     &security::host_namespace::RULE,
@@ -194,6 +292,8 @@ pub static ALL: &[&Rule] = &[
     &security::read_only_rootfs::RULE,
     &security::devices::RULE,
     &security::image_registry::RULE,
+    &suppressions::unused_suppression::RULE,
+    &suppressions::suppression_without_reason::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
@@ -208,6 +308,8 @@ pub struct Context<'a> {
     pub preset: Preset,
     /// The level the rule runs at in this run (never `Off`).
     pub level: Level,
+    /// The rule's options from the configuration file.
+    pub options: &'a RuleOptions,
 }
 
 impl Context<'_> {
@@ -229,6 +331,8 @@ pub struct Settings {
     pub select: Option<Vec<&'static str>>,
     /// Rules that do not run (`--ignore`).
     pub ignore: Vec<&'static str>,
+    /// Options per rule from the configuration file.
+    pub options: Vec<(&'static str, RuleOptions)>,
 }
 
 impl Settings {
@@ -238,7 +342,18 @@ impl Settings {
             overrides: Vec::new(),
             select: None,
             ignore: Vec::new(),
+            options: Vec::new(),
         }
+    }
+
+    /// The options set for a rule.
+    pub fn options_for(&self, id: &str) -> &RuleOptions {
+        static NONE: std::sync::LazyLock<RuleOptions> =
+            std::sync::LazyLock::new(RuleOptions::default);
+        self.options
+            .iter()
+            .find(|(r, _)| *r == id)
+            .map_or(&NONE, |(_, o)| o)
     }
 
     /// Only the given rules.
@@ -304,7 +419,6 @@ pub fn run(project: &Project, settings: &Settings) -> Vec<Diagnostic> {
     let facts = facts::Facts::new(project);
     for rule in ALL {
         let (level, explicit) = settings.level(rule);
-        let explicit = explicit && settings.explicit(rule).is_some();
         let Some(default_severity) = level.severity() else {
             continue;
         };
@@ -313,6 +427,7 @@ pub fn run(project: &Project, settings: &Settings) -> Vec<Diagnostic> {
             facts: &facts,
             preset: settings.preset,
             level,
+            options: settings.options_for(rule.id),
         };
         findings.clear();
         (rule.check)(&cx, &mut findings);

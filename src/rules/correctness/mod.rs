@@ -1,6 +1,10 @@
 //! Correctness: Compose rejects the file, or `docker compose up` fails.
 
 pub mod duplicate_key;
+pub mod extends_invalid;
+pub mod include_invalid;
+pub mod interpolation_invalid;
+pub mod interpolation_unset;
 pub mod schema;
 pub mod yaml_syntax;
 

@@ -1,7 +1,8 @@
 //! `image-registry`: an image comes from a registry that is not trusted.
-//! Off unless trusted registries are configured (`trusted-registries:` in
-//! `.dockmaster.yml`, read once configuration files exist); then every
-//! finding is an error, in both presets.
+//! Off unless trusted registries are configured (`trusted-registries:` at
+//! the top of `.dockmaster.yml`, or the rule's option of the same name);
+//! the configuration then enables the rule at error, in both presets, and
+//! every finding is an error.
 //!
 //! The registry is the first path component of the reference when it
 //! contains `.` or `:` or is `localhost`; otherwise the image is on Docker
@@ -9,12 +10,10 @@
 //! values `docker-image://...` are checked too. References holding an
 //! unresolved variable are skipped.
 
-use std::cell::RefCell;
-
 use crate::diag::{Finding, Severity};
 use crate::model::syntax::Parsed;
 use crate::model::syntax::image::parse_image;
-use crate::rules::Context;
+use crate::rules::{Context, OptionKind, OptionSpec, RuleOptions};
 
 crate::declare_rule! {
     id: "image-registry",
@@ -23,8 +22,16 @@ crate::declare_rule! {
     development: Off,
     fixable: No,
     summary: "An image comes from a registry that is not trusted",
+    options: [OptionSpec {
+        name: OPTION,
+        kind: OptionKind::Strings,
+        help: "registries images may come from: exact names, `*.suffix`, `prefix*` or `*`",
+    }],
     check: check,
 }
+
+/// The option (and top-level configuration key) listing trusted registries.
+pub const OPTION: &str = "trusted-registries";
 
 /// The names of Docker Hub: an image without a registry is on Docker Hub,
 /// and a pattern matching any of these names trusts it.
@@ -37,31 +44,10 @@ pub const DOCKER_HUB: &[&str] = &[
 
 const IMAGE_SCHEME: &str = "docker-image://";
 
-thread_local! {
-    static TRUSTED: RefCell<Option<Vec<String>>> = const { RefCell::new(None) };
-}
-
-/// The configured trusted registries. Configuration files do not exist yet,
-/// so this is empty (and the rule reports nothing) unless a caller set a
-/// list with [`with_trusted_registries`].
-pub fn trusted_registries() -> Vec<String> {
-    TRUSTED.with(|t| t.borrow().clone()).unwrap_or_default()
-}
-
-/// Run `f` with `patterns` as the trusted registries of this thread (for
-/// tests and, until configuration files exist, embedders).
-pub fn with_trusted_registries<R>(patterns: &[&str], f: impl FnOnce() -> R) -> R {
-    let list = patterns.iter().map(|p| p.to_string()).collect();
-    let previous = TRUSTED.with(|t| t.replace(Some(list)));
-    struct Restore(Option<Vec<String>>);
-    impl Drop for Restore {
-        fn drop(&mut self) {
-            let previous = self.0.take();
-            TRUSTED.with(|t| *t.borrow_mut() = previous);
-        }
-    }
-    let _restore = Restore(previous);
-    f()
+/// The configured trusted registries; empty (the rule reports nothing)
+/// unless configured.
+pub fn trusted_registries(options: &RuleOptions) -> &[String] {
+    options.strings(OPTION).unwrap_or_default()
 }
 
 /// Whether one pattern matches a registry host: `*` (any), `*.suffix`
@@ -105,7 +91,7 @@ pub fn is_trusted(registry: Option<&str>, patterns: &[String]) -> bool {
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
-    let trusted = trusted_registries();
+    let trusted = trusted_registries(cx.options);
     if trusted.is_empty() {
         return;
     }
@@ -113,7 +99,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for s in cx.project.services.values() {
         let name = &s.name.value;
         if let Some(image) = cx.facts.image(name)
-            && !is_trusted(image.reference.registry.as_deref(), &trusted)
+            && !is_trusted(image.reference.registry.as_deref(), trusted)
         {
             let text = s
                 .image
@@ -143,7 +129,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             let Parsed::Ok(r) = parse_image(reference) else {
                 continue;
             };
-            if is_trusted(r.registry.as_deref(), &trusted) {
+            if is_trusted(r.registry.as_deref(), trusted) {
                 continue;
             }
             let span = match &r.registry_range {
@@ -220,9 +206,12 @@ mod tests {
 
     #[test]
     fn the_list_is_empty_unless_set() {
-        assert!(trusted_registries().is_empty());
-        let inside = with_trusted_registries(&["quay.io"], trusted_registries);
-        assert_eq!(inside, ["quay.io"]);
-        assert!(trusted_registries().is_empty());
+        let mut options = RuleOptions::default();
+        assert!(trusted_registries(&options).is_empty());
+        options.set(
+            OPTION,
+            crate::rules::OptionValue::Strings(list(&["quay.io"])),
+        );
+        assert_eq!(trusted_registries(&options), ["quay.io"]);
     }
 }

@@ -1,0 +1,1 @@
+//! Custom policies: declarative rules written in the configuration file.

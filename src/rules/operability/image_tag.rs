@@ -1,0 +1,134 @@
+//! `image-tag`: an image without a tag (which means `latest`) or with a
+//! mutable tag.
+
+use crate::diag::Finding;
+use crate::model::Service;
+use crate::model::syntax::Parsed;
+use crate::rules::Context;
+use crate::rules::facts::Image;
+
+crate::declare_rule! {
+    id: "image-tag",
+    category: Operability,
+    production: Warning,
+    development: Info,
+    fixable: No,
+    summary: "An image without a tag, or with a mutable tag such as `latest`",
+    check: check,
+}
+
+/// Tags that name whatever was pushed last, compared case-insensitively.
+pub const MUTABLE_TAGS: &[&str] = &[
+    "latest", "stable", "edge", "nightly", "dev", "beta", "canary", "lts", "main", "master",
+];
+
+pub fn is_mutable(tag: &str) -> bool {
+    MUTABLE_TAGS.iter().any(|t| t.eq_ignore_ascii_case(tag))
+}
+
+/// The parsed image of a service that runs a pulled image: not a `build`
+/// service (whose `image` names the image it builds), not an image that
+/// another service of the project builds (its `image` or `build.tags`),
+/// not an unresolved or invalid reference.
+pub fn pulled_image<'a>(cx: &'a Context<'_>, s: &Service) -> Option<&'a Image> {
+    if s.build.is_some() {
+        return None;
+    }
+    let img = cx.facts.image(&s.name.value)?;
+    let text = s.image.as_ref()?.as_str();
+    let built = cx.project.services.values().any(|b| {
+        b.build.as_ref().is_some_and(|build| {
+            b.image
+                .iter()
+                .chain(&build.tags)
+                .any(|t| same_image(t, text))
+        })
+    });
+    (!built).then_some(img)
+}
+
+/// Whether two references name the same image (`app` and `app:latest`
+/// do; so do `postgres` and `docker.io/library/postgres`).
+fn same_image(a: &str, b: &str) -> bool {
+    use crate::model::syntax::image::parse_image;
+    match (parse_image(a), parse_image(b)) {
+        (Parsed::Ok(x), Parsed::Ok(y)) => {
+            x.registry_host() == y.registry_host()
+                && x.repository() == y.repository()
+                && x.tag.as_deref().unwrap_or("latest") == y.tag.as_deref().unwrap_or("latest")
+                && x.digest == y.digest
+        }
+        _ => a == b,
+    }
+}
+
+/// The image as written, without its tag and digest
+/// (`quay.io/coreos/etcd`).
+pub fn repository_text<'a>(s: &'a Service, img: &Image) -> &'a str {
+    let text = s.image.as_ref().map_or("", |i| i.as_str());
+    let r = &img.reference;
+    let end = r
+        .tag_range
+        .as_ref()
+        .or(r.digest_range.as_ref())
+        .map_or(text.len(), |t| t.start.saturating_sub(1));
+    text.get(..end).unwrap_or(text)
+}
+
+fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    for s in cx.project.services.values() {
+        let Some(img) = pulled_image(cx, s) else {
+            continue;
+        };
+        let r = &img.reference;
+        if r.digest.is_some() {
+            continue;
+        }
+        let name = &s.name.value;
+        let repo = repository_text(s, img);
+        match (&r.tag, img.tag_span) {
+            (None, _) => out.push(
+                Finding::new(
+                    RULE.id,
+                    img.span,
+                    format!("service `{name}` runs image `{repo}` without a tag, which means `latest`"),
+                )
+                .label("no tag")
+                .via(img.via)
+                .help(format!(
+                    "pin a version (`{repo}:<version>`), so that every pull runs the same image"
+                )),
+            ),
+            (Some(tag), Some(span)) if is_mutable(tag) => out.push(
+                Finding::new(
+                    RULE.id,
+                    span,
+                    format!("service `{name}` runs image `{repo}` with the mutable tag `{tag}`"),
+                )
+                .label("moves with every release")
+                .via(img.via)
+                .help(format!(
+                    "pin a version (`{repo}:<version>`) instead of `{tag}`, so that every pull runs the same image"
+                )),
+            ),
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_images() {
+        assert!(same_image("app", "app:latest"));
+        assert!(same_image("postgres:17", "docker.io/library/postgres:17"));
+        assert!(!same_image("app:1", "app:2"));
+        assert!(!same_image("quay.io/app", "app"));
+        assert!(is_mutable("LATEST"));
+        assert!(is_mutable("Main"));
+        assert!(!is_mutable("1.27"));
+        assert!(!is_mutable("mainline"));
+    }
+}

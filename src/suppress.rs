@@ -1,0 +1,332 @@
+//! Inline suppressions: comments that silence named rules where a person
+//! decided a finding does not apply.
+//!
+//! ```yaml
+//! services:
+//!   web:
+//!     image: nginx:latest  # dockmaster: ignore[image-tag] pinned by renovate
+//!     # dockmaster: ignore[port-all-interfaces] behind the host firewall
+//!     ports: ["8080:80"]
+//! ```
+//!
+//! - `# dockmaster: ignore[rule, ...] reason` at the end of a line silences
+//!   those rules on that line; on a line of its own it silences them on the
+//!   next line that is not a comment.
+//! - On a service's key line (`web:  # dockmaster: ignore[...]`, or just
+//!   above it) it silences them for every finding inside the service.
+//! - `# dockmaster: ignore-file[rule, ...] reason` among the comments at the
+//!   top of a file silences them in the whole file.
+//!
+//! A finding is silenced by a comment on any line it points at: its primary
+//! span or a related label (the merge site of a value from an anchor). A
+//! suppression that silences nothing is reported (`unused-suppression`), as
+//! is one without a reason when reasons are required
+//! (`suppression-without-reason`).
+
+use crate::diag::{Diagnostic, Label, Severity};
+use crate::model::Project;
+use crate::rules::{self, Settings};
+use crate::span::{FileId, Span};
+use crate::util::did_you_mean;
+
+const MARKER: &str = "dockmaster:";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// One line (and, on a service key line, the service).
+    Line,
+    /// The whole file.
+    File,
+}
+
+/// One parsed suppression comment.
+#[derive(Clone, Debug)]
+pub struct Directive {
+    pub file: FileId,
+    /// The whole comment.
+    pub span: Span,
+    pub scope: Scope,
+    /// The rule ids, each with its span in the comment.
+    pub rules: Vec<(String, Span)>,
+    pub reason: Option<String>,
+    /// 0-based line the directive applies to (for `Scope::Line`).
+    pub line: usize,
+}
+
+/// A malformed suppression comment.
+#[derive(Clone, Debug)]
+pub struct Malformed {
+    pub span: Span,
+    pub message: String,
+}
+
+/// Parse the suppression comments of a project's files.
+pub fn directives(project: &Project) -> (Vec<Directive>, Vec<Malformed>) {
+    let mut out = Vec::new();
+    let mut bad = Vec::new();
+    for facts in &project.files {
+        let file = project.sources.get(facts.id);
+        let text: &str = &file.text;
+        let first_content = first_content_line(text);
+        for c in &facts.comments {
+            let body = c.text.trim_start();
+            let Some(rest) = body.strip_prefix(MARKER) else {
+                continue;
+            };
+            // Offset of `rest` in the file.
+            let rest_at = c.span.start as usize + 1 + (c.text.len() - body.len()) + MARKER.len();
+            let rest_trim = rest.trim_start();
+            let rest_at = rest_at + (rest.len() - rest_trim.len());
+            let (scope, after) = if let Some(a) = rest_trim.strip_prefix("ignore-file") {
+                (Scope::File, a)
+            } else if let Some(a) = rest_trim.strip_prefix("ignore") {
+                (Scope::Line, a)
+            } else {
+                bad.push(Malformed {
+                    span: c.span,
+                    message: "unknown dockmaster directive: write `dockmaster: ignore[rule-id] reason` or `dockmaster: ignore-file[rule-id] reason`".to_string(),
+                });
+                continue;
+            };
+            let after_at = rest_at + (rest_trim.len() - after.len());
+            let Some(inner) = after.strip_prefix('[') else {
+                bad.push(Malformed {
+                    span: c.span,
+                    message: "a suppression names its rules in brackets: `ignore[rule-id, ...]`"
+                        .to_string(),
+                });
+                continue;
+            };
+            let Some(close) = inner.find(']') else {
+                bad.push(Malformed {
+                    span: c.span,
+                    message: "unclosed `[` in a suppression".to_string(),
+                });
+                continue;
+            };
+            let list_at = after_at + 1;
+            let mut rules = Vec::new();
+            let mut pos = 0;
+            for part in inner[..close].split(',') {
+                let trimmed = part.trim();
+                let lead = part.len() - part.trim_start().len();
+                if !trimmed.is_empty() {
+                    let start = list_at + pos + lead;
+                    rules.push((
+                        trimmed.to_string(),
+                        Span::new(facts.id, start, start + trimmed.len()),
+                    ));
+                }
+                pos += part.len() + 1;
+            }
+            if rules.is_empty() {
+                bad.push(Malformed {
+                    span: c.span,
+                    message: "a suppression must name at least one rule: `ignore[rule-id]`"
+                        .to_string(),
+                });
+                continue;
+            }
+            let reason = inner[close + 1..].trim();
+            let reason = (!reason.is_empty()).then(|| reason.to_string());
+            let comment_line = file.lines.line_of(c.span.start as usize);
+            if scope == Scope::File && comment_line > first_content.unwrap_or(usize::MAX) {
+                bad.push(Malformed {
+                    span: c.span,
+                    message: "`ignore-file` must be among the comments at the top of the file, before any content".to_string(),
+                });
+                continue;
+            }
+            let line = if c.own_line {
+                next_content_line(text, &file.lines, comment_line)
+            } else {
+                comment_line
+            };
+            out.push(Directive {
+                file: facts.id,
+                span: c.span,
+                scope,
+                rules,
+                reason,
+                line,
+            });
+        }
+    }
+    (out, bad)
+}
+
+/// The first line holding something other than blank space or a comment.
+fn first_content_line(text: &str) -> Option<usize> {
+    text.lines().position(|l| {
+        let t = l.trim();
+        !t.is_empty() && !t.starts_with('#') && t != "---"
+    })
+}
+
+/// The first line after `line` that is not only a comment (blank lines
+/// end the search: a suppression must sit right above what it silences).
+fn next_content_line(text: &str, lines: &crate::source::LineIndex, line: usize) -> usize {
+    let mut l = line + 1;
+    while l < lines.line_count() {
+        let t = text[lines.line_range(text, l)].trim();
+        if t.starts_with('#') {
+            l += 1;
+            continue;
+        }
+        return l;
+    }
+    line
+}
+
+/// The outcome of applying suppressions to a project's findings.
+pub struct Outcome {
+    pub kept: Vec<Diagnostic>,
+    /// Silenced findings, with the reason given.
+    pub suppressed: Vec<(Diagnostic, Option<String>)>,
+}
+
+/// Silence the findings the project's comments name, and report
+/// suppressions that are unused, malformed or (when required) without a
+/// reason.
+pub fn apply(project: &Project, diags: Vec<Diagnostic>, settings: &Settings) -> Outcome {
+    let (directives, malformed) = directives(project);
+    let mut used = vec![vec![false; 0]; directives.len()];
+    for (i, d) in directives.iter().enumerate() {
+        used[i] = vec![false; d.rules.len()];
+    }
+    // Service key lines and the span each service covers.
+    let services: Vec<(FileId, usize, Span)> = project
+        .services
+        .values()
+        .map(|s| {
+            let f = project.sources.get(s.name.span.file);
+            let line = f.lines.line_of(s.name.span.start as usize);
+            let body = if s.span.file == s.name.span.file {
+                s.name.span.to(s.span)
+            } else {
+                s.name.span
+            };
+            (s.name.span.file, line, body)
+        })
+        .collect();
+    let line_of = |span: Span| {
+        project
+            .sources
+            .get(span.file)
+            .lines
+            .line_of(span.start as usize)
+    };
+    let mut kept = Vec::new();
+    let mut suppressed = Vec::new();
+    for diag in diags {
+        let lines: Vec<(FileId, usize)> = std::iter::once(&diag.primary)
+            .chain(diag.related.iter())
+            .map(|l: &Label| (l.span.file, line_of(l.span)))
+            .collect();
+        let mut hit: Option<(usize, usize)> = None;
+        for (i, d) in directives.iter().enumerate() {
+            let Some(j) = d.rules.iter().position(|(r, _)| r == diag.rule) else {
+                continue;
+            };
+            let applies = match d.scope {
+                Scope::File => d.file == diag.primary.span.file,
+                Scope::Line => {
+                    lines.contains(&(d.file, d.line))
+                        || services.iter().any(|(f, line, body)| {
+                            *f == d.file && *line == d.line && body.contains(diag.primary.span)
+                        })
+                }
+            };
+            if applies {
+                hit = Some((i, j));
+                break;
+            }
+        }
+        match hit {
+            Some((i, j)) => {
+                used[i][j] = true;
+                suppressed.push((diag, directives[i].reason.clone()));
+            }
+            None => kept.push(diag),
+        }
+    }
+    let level = |id: &str| rules::find(id).and_then(|r| settings.level(r).0.severity());
+    if let Some(severity) = level("unused-suppression") {
+        for m in &malformed {
+            kept.push(meta(
+                "unused-suppression",
+                severity,
+                m.span,
+                m.message.clone(),
+                None,
+            ));
+        }
+        for (i, d) in directives.iter().enumerate() {
+            for (j, (rule, span)) in d.rules.iter().enumerate() {
+                if used[i][j] {
+                    continue;
+                }
+                if rules::find(rule).is_none() {
+                    let hint = did_you_mean(rule, rules::ALL.iter().map(|r| r.id))
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default();
+                    kept.push(meta(
+                        "unused-suppression",
+                        severity,
+                        *span,
+                        format!("unknown rule `{rule}` in a suppression{hint}"),
+                        Some("`dockmaster rules` lists the rule ids".to_string()),
+                    ));
+                } else {
+                    kept.push(meta(
+                        "unused-suppression",
+                        severity,
+                        *span,
+                        format!("this suppression of `{rule}` silences nothing"),
+                        Some("remove it: the finding it was written for is gone (or it is on the wrong line)".to_string()),
+                    ));
+                }
+            }
+        }
+    }
+    if let Some(severity) = level("suppression-without-reason") {
+        for d in &directives {
+            if d.reason.is_none() {
+                kept.push(meta(
+                    "suppression-without-reason",
+                    severity,
+                    d.span,
+                    "this suppression gives no reason".to_string(),
+                    Some(
+                        "say why after the brackets: `# dockmaster: ignore[rule-id] reason`"
+                            .to_string(),
+                    ),
+                ));
+            }
+        }
+    }
+    Outcome { kept, suppressed }
+}
+
+fn meta(
+    rule: &'static str,
+    severity: Severity,
+    span: Span,
+    message: String,
+    help: Option<String>,
+) -> Diagnostic {
+    let category = rules::find(rule).map_or("meta", |r| r.category.as_str());
+    Diagnostic {
+        rule,
+        category,
+        severity,
+        message,
+        primary: Label {
+            span,
+            message: String::new(),
+        },
+        related: Vec::new(),
+        help,
+        fix: None,
+    }
+}

@@ -1,0 +1,190 @@
+//! Projects of several files: a base file with its override file, `-f`
+//! lists, `include`, `extends`, profiles, interpolation sources. Findings
+//! point at the file and line that supplied the effective value.
+
+mod common;
+
+use common::{run, run_in};
+
+#[test]
+fn a_directory_merges_the_override_file() {
+    let (code, out, _) = run(&[
+        "check",
+        "--select",
+        "correctness",
+        "--no-env",
+        "--format",
+        "compact",
+        "fixtures/projects/override",
+    ]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn a_base_file_named_alone_merges_its_override_unless_told_not_to() {
+    let (_, with, _) = run(&[
+        "check",
+        "--select",
+        "correctness",
+        "--no-env",
+        "--format",
+        "compact",
+        "fixtures/projects/override/compose.yaml",
+    ]);
+    assert!(with.contains("compose.override.yaml:10:5"), "{with}");
+    let (code, without, _) = run(&[
+        "check",
+        "--select",
+        "correctness",
+        "--no-env",
+        "--format",
+        "compact",
+        "--no-override",
+        "fixtures/projects/override/compose.yaml",
+    ]);
+    assert_eq!((code, without.as_str()), (0, ""));
+}
+
+#[test]
+fn the_override_named_alone_is_linted_with_its_base_once() {
+    let (_, out, _) = run(&[
+        "check",
+        "--select",
+        "correctness",
+        "--no-env",
+        "--format",
+        "compact",
+        "fixtures/projects/override/compose.override.yaml",
+        "fixtures/projects/override/compose.yaml",
+    ]);
+    assert_eq!(
+        out.matches("compose.override.yaml:10:5").count(),
+        1,
+        "{out}"
+    );
+}
+
+#[test]
+fn human_output_through_an_anchor_in_an_override_file() {
+    let (_, out, _) = run(&[
+        "check",
+        "--no-env",
+        "--select",
+        "schema",
+        "fixtures/projects/override",
+    ]);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn findings_in_an_included_file_point_into_it() {
+    let (code, out, _) = run(&[
+        "check",
+        "--select",
+        "correctness",
+        "--no-env",
+        "--format",
+        "compact",
+        "fixtures/projects/included/compose.yaml",
+    ]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn dash_f_files_merge_in_order() {
+    let (code, out, _) = run(&[
+        "check",
+        "--select",
+        "correctness",
+        "--no-env",
+        "--format",
+        "compact",
+        "-f",
+        "fixtures/projects/prod/compose.yaml",
+        "-f",
+        "fixtures/projects/prod/compose.prod.yaml",
+    ]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn env_files_feed_interpolation() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("compose.yaml"),
+        "services:\n  web:\n    image: nginx:${TAG}\n    deploy:\n      replicas: ${N}\n",
+    )
+    .unwrap();
+    // Without any source, TAG and N are unset.
+    let (_, out, _) = run_in(
+        d,
+        &[
+            "check",
+            "--no-env",
+            "--format",
+            "compact",
+            "--select",
+            "interpolation-unset",
+        ],
+    );
+    assert_eq!(out.lines().count(), 2, "{out}");
+    // `.env` beside the file sets them; a bad value then reaches the schema.
+    std::fs::write(d.join(".env"), "TAG=1.27\nN=three\n").unwrap();
+    let (_, out, _) = run_in(
+        d,
+        &["check", "--select", "correctness", "--format", "compact"],
+    );
+    assert!(!out.contains("interpolation-unset"), "{out}");
+    assert!(out.contains("compose.yaml:5:17: error[schema]: `deploy.replicas` of service `web` has an invalid value: `three`"), "{out}");
+    // --env-file replaces `.env`.
+    std::fs::write(d.join("prod.env"), "TAG=1.27\nN=3\n").unwrap();
+    let (code, out, _) = run_in(
+        d,
+        &[
+            "check",
+            "--select",
+            "correctness",
+            "--format",
+            "compact",
+            "--env-file",
+            "prod.env",
+        ],
+    );
+    assert_eq!((code, out.as_str()), (0, ""));
+    // A broken env file is an error with its line.
+    std::fs::write(d.join("bad.env"), "GOOD=1\nBAD KEY=2\n").unwrap();
+    let (code, _, err) = run_in(d, &["check", "--env-file", "bad.env"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("bad.env: line 2: key cannot contain a space"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_process_environment_wins_over_dot_env() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("compose.yaml"),
+        "services:\n  web:\n    image: nginx:1.27\n    scale: ${N}\n",
+    )
+    .unwrap();
+    std::fs::write(d.join(".env"), "N=two\n").unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dockmaster"))
+        .args(["check", "--select", "correctness", "--format", "compact"])
+        .current_dir(d)
+        .env("N", "2")
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+}
