@@ -14,9 +14,14 @@ use dockmaster::rules::{self, Preset, Settings};
 /// (`<rule-id>/bad.yaml`, or `<rule-id>/<case>/compose.yaml` for a case
 /// that needs the file name Compose looks for).
 /// Files under a `parts/` folder are pieces other fixtures include or
-/// extend, not fixtures of their own.
+/// extend, not fixtures of their own; a `.dockmaster.yml` beside a case is
+/// the configuration it is linted with.
 fn is_part(path: &Path) -> bool {
     path.components().any(|c| c.as_os_str() == "parts")
+        || path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| dockmaster::config::FILE_NAMES.contains(&n))
 }
 
 fn rule_of(path: &Path) -> &str {

@@ -1,6 +1,6 @@
 //! Security rules beyond their fixture snapshots:
 //!
-//! - `image-registry` with trusted registries given as the rule's option;
+//! - `image-registry` configured: errors in both presets;
 //! - the human output of findings that arrive through an anchor (primary
 //!   label at the definition, related label at the merge site);
 //! - the `no-new-privileges` fix over the whole corpus: every fixed file
@@ -13,7 +13,7 @@ use std::path::Path;
 
 use dockmaster::load::{Input, Limits, load_project};
 use dockmaster::model::Project;
-use dockmaster::rules::{self, OptionValue, Preset, RuleOptions, Settings};
+use dockmaster::rules::{self, Preset, Settings};
 
 fn project(name: &str, text: &str) -> Project {
     let loaded = load_project(
@@ -41,62 +41,38 @@ fn compact(project: &Project, diags: &[dockmaster::diag::Diagnostic]) -> String 
     lines.into_iter().map(|(_, l)| l + "\n").collect()
 }
 
+/// The configured fixtures (`fixtures/rules/image-registry/*-configured/`,
+/// snapshotted by `tests/rules.rs` with the `.dockmaster.yml` beside them)
+/// report errors in both presets, and nothing without the configuration.
 #[test]
-fn image_registry_with_trusted_registries() {
-    insta::glob!("../fixtures/security/image-registry", "*.yaml", |path| {
-        let name = path.file_name().unwrap().to_str().unwrap();
-        let trusted: &[&str] = if name.contains("hub-trusted") {
-            &["docker.io"]
-        } else {
-            &[
-                "registry.corp.example",
-                "*.mirror.corp.example",
-                "registry.local*",
-            ]
-        };
-        let text = std::fs::read_to_string(path).unwrap();
-        let project = project(name, &text);
-        let settings = |preset| {
-            let mut s = Settings::only(preset, &["image-registry"]);
-            let mut o = RuleOptions::default();
-            o.set(
-                "trusted-registries",
-                OptionValue::Strings(trusted.iter().map(|t| t.to_string()).collect()),
-            );
-            s.options.push(("image-registry", o));
-            s
-        };
-        for preset in [Preset::Production, Preset::Development] {
-            let diags = rules::run(&project, &settings(preset));
-            assert!(
-                diags
-                    .iter()
-                    .all(|d| d.severity == dockmaster::diag::Severity::Error),
-                "image-registry findings are errors in both presets"
-            );
-        }
-        let out = compact(
-            &project,
-            &rules::run(&project, &settings(Preset::Production)),
+fn image_registry_errors_in_both_presets_only_when_configured() {
+    let bad = "fixtures/rules/image-registry/bad-configured/compose.yaml";
+    for preset in ["production", "development"] {
+        let (code, out, err) = common::run(&[
+            "check", "--format", "compact", "--no-env", "--preset", preset, bad,
+        ]);
+        assert_eq!(code, 1, "{err}");
+        let lines: Vec<&str> = out
+            .lines()
+            .filter(|l| l.contains("[image-registry]"))
+            .collect();
+        assert_eq!(lines.len(), 9, "{out}");
+        assert!(
+            lines.iter().all(|l| l.contains(": error[image-registry]")),
+            "{out}"
         );
-        if name.starts_with("good") {
-            assert_eq!(out, "", "{name}");
-        }
-        insta::assert_snapshot!(out);
-    });
-}
-
-#[test]
-fn image_registry_is_silent_without_configuration() {
-    let text =
-        std::fs::read_to_string(common::root().join("fixtures/security/image-registry/bad.yaml"))
-            .unwrap();
-    let project = project("compose.yaml", &text);
-    let diags = rules::run(
-        &project,
-        &Settings::only(Preset::Production, &["image-registry"]),
-    );
-    assert!(diags.is_empty());
+    }
+    let (_, out, _) = common::run(&[
+        "check",
+        "--format",
+        "compact",
+        "--no-env",
+        "--no-config",
+        "--select",
+        "image-registry",
+        bad,
+    ]);
+    assert_eq!(out, "");
 }
 
 #[test]

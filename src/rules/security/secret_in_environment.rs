@@ -167,30 +167,27 @@ fn masked_url(text: &str, url: &(usize, Range<usize>, usize)) -> String {
     format!("{}{MASK}{}", &text[*start..pw.start], &text[pw.end..*end])
 }
 
-/// The span of a byte range of a value as written: exact when the value is
-/// written verbatim (also inside quotes, as a word of a shell-form
-/// `command` is), else the whole value.
+/// The span of a byte range of a value's text as written (see
+/// [`super::written`]): exact when that text is the source of the value's
+/// span, bare or inside quotes (a quoted word of a shell-form `command`, an
+/// interpolated value), else the whole value.
 fn span_of(project: &Project, sp: &Sp<String>, range: Range<usize>) -> crate::span::Span {
-    match sp.origin {
-        Origin::Pieces(_) => sp.span,
-        Origin::Exact(_) => sp.subspan(range),
-        Origin::Whole => {
-            let source = project.sources.slice(sp.span);
-            let offset = if source == sp.value {
-                Some(0)
-            } else {
-                ['"', '\'']
-                    .iter()
-                    .any(|q| {
-                        source.strip_prefix(*q).and_then(|t| t.strip_suffix(*q)) == Some(&sp.value)
-                    })
-                    .then_some(1)
-            };
-            match offset {
-                Some(o) => sp.span.slice(range.start + o..range.end + o),
-                None => sp.span,
-            }
-        }
+    if let Origin::Exact(_) = sp.origin {
+        return sp.subspan(range);
+    }
+    let written = super::written(project, sp);
+    let source = project.sources.slice(sp.span);
+    let offset = if source == written {
+        Some(0)
+    } else {
+        ['"', '\'']
+            .iter()
+            .any(|q| source.strip_prefix(*q).and_then(|t| t.strip_suffix(*q)) == Some(&*written))
+            .then_some(1)
+    };
+    match offset {
+        Some(o) => sp.span.slice(range.start + o..range.end + o),
+        None => sp.span,
     }
 }
 

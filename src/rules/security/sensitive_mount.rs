@@ -52,6 +52,20 @@ pub const HOME_SECRETS: &[(&str, &str)] = &[
     (".gnupg", "GPG keys"),
 ];
 
+/// Device files inside `/dev` that hold no data: a mount of one gives
+/// nothing away (`/dev/null:/app/.env:ro` hides a file).
+pub const HARMLESS_DEVICES: &[&str] = &[
+    "/dev/null",
+    "/dev/zero",
+    "/dev/full",
+    "/dev/random",
+    "/dev/urandom",
+];
+
+/// Files inside `/etc` that are shared read-only to give the container the
+/// host's time zone; they hold nothing secret.
+pub const HARMLESS_READ_ONLY: &[&str] = &["/etc/localtime", "/etc/timezone"];
+
 /// Why a host path is sensitive: the sensitive directory it is or lies in,
 /// and what that directory holds.
 pub fn sensitive(path: &str) -> Option<(String, &'static str)> {
@@ -59,6 +73,9 @@ pub fn sensitive(path: &str) -> Option<(String, &'static str)> {
         return None;
     }
     let clean = super::clean_path(path);
+    if HARMLESS_DEVICES.contains(&clean.as_str()) {
+        return None;
+    }
     if clean == "/" {
         return Some(("/".to_string(), "the host's whole filesystem"));
     }
@@ -92,6 +109,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             let Some((base, what)) = sensitive(&src.value) else {
                 continue;
             };
+            if m.read_only && HARMLESS_READ_ONLY.contains(&super::clean_path(&src.value).as_str()) {
+                continue;
+            }
             let access = if m.read_only { "read-only" } else { "writable" };
             let inside = if super::clean_path(&src.value) == base {
                 String::new()
@@ -204,6 +224,16 @@ mod tests {
         assert_eq!(base("~/projects/.ssh"), None);
         assert_eq!(base("/home/alice"), None);
         assert_eq!(base("/home/alice/code"), None);
+    }
+
+    #[test]
+    fn harmless_devices() {
+        assert_eq!(base("/dev/null"), None);
+        assert_eq!(base("/dev/urandom"), None);
+        assert_eq!(base("/dev/shm"), Some("/dev".into()));
+        assert_eq!(base("/dev/null/x"), Some("/dev".into()));
+        // Harmless only when read-only: the check is in the rule.
+        assert_eq!(base("/etc/localtime"), Some("/etc".into()));
     }
 
     #[test]
