@@ -144,10 +144,10 @@ fn a_directory_is_walked_for_compose_files_only() {
         d,
         &[
             "check",
-            "--format",
-            "compact",
             "--select",
             "correctness",
+            "--format",
+            "compact",
             ".",
         ],
     );
@@ -222,10 +222,10 @@ fn large_output_is_not_cut_short_on_a_pipe() {
     std::fs::write(&p, text).unwrap();
     let (code, out, _) = run(&[
         "check",
+        "--select",
+        "schema",
         "--format",
         "compact",
-        "--select",
-        "correctness",
         p.to_str().unwrap(),
     ]);
     assert_eq!(code, 1);

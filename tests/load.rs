@@ -198,6 +198,8 @@ fn standard_input_with_a_name() {
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_dockmaster"))
         .args([
             "check",
+            "--select",
+            "correctness",
             "--format",
             "compact",
             "--select",

@@ -123,6 +123,7 @@ pub fn settings(job: &Job, selection: &Selection) -> Settings {
     }
     let mut s = Settings::new(preset);
     if let Some(c) = config {
+        s.one_shot = c.one_shot.clone();
         s.select = c.select.clone();
         s.ignore = c.ignore.clone();
         let rules = c
@@ -225,8 +226,16 @@ pub fn lint(
             match loaded {
                 Ok(loaded) => {
                     let project = crate::model::build_with(loaded, profiles);
-                    let outcome = crate::check_project(&project, &settings(job, selection));
-                    let diags = outcome.kept;
+                    let settings = settings(job, selection);
+                    let mut diags = rules::run(&project, &settings);
+                    if let Some(c) = &job.config {
+                        diags.extend(
+                            crate::config::policy::run(&project, &c.policies)
+                                .into_iter()
+                                .filter(|d| !settings.ignore.contains(&d.rule)),
+                        );
+                    }
+                    let diags = crate::suppress::apply(&project, diags, &settings).kept;
                     let t = threshold(job, fail_on);
                     let fails = diags.iter().any(|d| d.severity >= t);
                     let files = project.sources.len();

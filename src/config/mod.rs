@@ -59,7 +59,7 @@ pub struct Config {
     pub no_env: bool,
     pub require_reason: bool,
     pub one_shot: Vec<String>,
-    pub policies: Vec<()>,
+    pub policies: Vec<policy::Policy>,
     /// The configuration file's source, for findings of policies.
     pub source: Arc<SourceFile>,
 }
@@ -547,9 +547,7 @@ impl Config {
                         });
                     }
                 }
-                "policies" => {
-                    let _ = (v, file);
-                }
+                "policies" => self.policies = policy::read_policies(v, r, file),
                 _ => {}
             }
         }
@@ -715,6 +713,50 @@ mod tests {
             errors("rules:\n  schema:\n    levle: off\n"),
             ["3:5: unknown key `levle` in the settings of rule `schema`; did you mean `level`?"]
         );
+    }
+
+    /// The `yaml` blocks of docs/configuration.md that are configurations.
+    fn doc_examples() -> Vec<String> {
+        let doc = include_str!("../../docs/configuration.md");
+        doc.split("```yaml\n")
+            .skip(1)
+            .filter_map(|b| b.split("```").next())
+            .filter(|b| !b.starts_with("services:"))
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn the_documented_examples_are_valid() {
+        let examples = doc_examples();
+        assert!(examples.len() >= 2);
+        for e in examples {
+            if let Err(err) = Config::parse(Path::new(".dockmaster.yml"), &e) {
+                panic!(
+                    "{e}\n{:?}",
+                    err.diagnostics
+                        .iter()
+                        .map(|d| &d.message)
+                        .collect::<Vec<_>>()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_json_schema_knows_every_key() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../docs/configuration.schema.json")).unwrap();
+        let mut keys: Vec<&str> = schema["properties"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut ours = TOP_KEYS.to_vec();
+        keys.sort_unstable();
+        ours.sort_unstable();
+        assert_eq!(keys, ours);
     }
 
     #[test]

@@ -530,7 +530,13 @@ impl<'a> Assembler<'a> {
                 kind: ViaKind::Extends,
             },
         );
-        Some(self.merger.merge(base, service.clone(), &["services", "*"]))
+        let mut merged = self.merger.merge(base, service.clone(), &["services", "*"]);
+        // Resolved: Compose drops the `extends` key, and so do we (an
+        // unresolved one stays, so rules know the service is incomplete).
+        if let ValueKind::Map(m) = &mut merged.kind {
+            m.entries.retain(|e| &*e.key.text != "extends");
+        }
+        Some(merged)
     }
 }
 

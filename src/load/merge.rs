@@ -139,6 +139,33 @@ impl Merger {
                 return self.general(path, base, over);
             }
             Rule::DependsOn | Rule::Names => {
+                // Two lists stay a list (the same services, without the
+                // synthetic mappings Compose's conversion would create);
+                // otherwise the list becomes a mapping of names.
+                if let (ValueKind::Seq(_), ValueKind::Seq(_)) = (&base.kind, &over.kind) {
+                    let span = over.span;
+                    let via = over.via;
+                    let ValueKind::Seq(mut items) = base.kind else {
+                        unreachable!()
+                    };
+                    let ValueKind::Seq(more) = over.kind else {
+                        unreachable!()
+                    };
+                    for item in more {
+                        let key = unique_key(UniqueBy::Whole, &item);
+                        if key.is_none()
+                            || !items.iter().any(|i| unique_key(UniqueBy::Whole, i) == key)
+                        {
+                            items.push(item);
+                        }
+                    }
+                    return Value {
+                        kind: ValueKind::Seq(items),
+                        span,
+                        via,
+                        tag: None,
+                    };
+                }
                 let base = names_to_map(base, rule == Rule::DependsOn);
                 let over = names_to_map(over, rule == Rule::DependsOn);
                 return self.general(path, base, over);

@@ -274,14 +274,20 @@ fn dependencies(v: &Value) -> Vec<Dependency> {
             .entries
             .iter()
             .map(|e| {
+                // A list item that merging with a mapping turned into an
+                // entry: key and value both sit on the item.
+                let from_list = e.key.span == e.value.span;
                 let mut d = Dependency {
                     service: Sp::new(e.key.text.to_string(), e.key.span, e.key.via),
                     span: e.key.span.to(e.value.span),
-                    short: false,
+                    short: from_list,
                     condition: None,
                     required: None,
                     restart: None,
                 };
+                if from_list {
+                    return d;
+                }
                 if let Some(m) = e.value.as_map() {
                     d.condition = m.get("condition").and_then(sp_str);
                     d.required = m.get("required").and_then(sp_bool);

@@ -105,10 +105,15 @@ pub struct Facts<'p> {
 
 impl<'p> Facts<'p> {
     pub fn new(project: &'p Project) -> Facts<'p> {
+        Facts::with_one_shot(project, &[])
+    }
+
+    /// Facts where the configuration names some services one-shot.
+    pub fn with_one_shot(project: &'p Project, configured: &[String]) -> Facts<'p> {
         let kb = KnowledgeBase::get();
         let mut edges = HashMap::with_capacity(project.services.len());
         let mut dependents: HashMap<String, Vec<(&'p str, Edge)>> = HashMap::new();
-        let mut one_shot = HashSet::new();
+        let mut one_shot: HashSet<String> = configured.iter().cloned().collect();
         let mut images = HashMap::new();
         for (name, s) in &project.services {
             let es = service_edges(s);

@@ -19,6 +19,7 @@ pub mod edits;
 pub mod facts;
 pub mod knowledge;
 pub mod operability;
+pub mod reliability;
 pub mod security;
 pub mod suppressions;
 
@@ -272,6 +273,13 @@ pub static ALL: &[&Rule] = &[
     &correctness::interpolation_unset::RULE,
     &correctness::extends_invalid::RULE,
     &correctness::include_invalid::RULE,
+    &reliability::depends_on_condition::RULE,
+    &reliability::healthcheck_missing::RULE,
+    &reliability::resource_limits::RULE,
+    &reliability::log_rotation::RULE,
+    &reliability::stateful_without_volume::RULE,
+    &reliability::bind_mount_data::RULE,
+    &reliability::restart_policy::RULE,
     &operability::obsolete_version::RULE,
     &operability::unused_resource::RULE,
     &operability::localhost_reference::RULE,
@@ -333,6 +341,8 @@ pub struct Settings {
     pub ignore: Vec<&'static str>,
     /// Options per rule from the configuration file.
     pub options: Vec<(&'static str, RuleOptions)>,
+    /// Services the configuration says run once and exit.
+    pub one_shot: Vec<String>,
 }
 
 impl Settings {
@@ -343,6 +353,7 @@ impl Settings {
             select: None,
             ignore: Vec::new(),
             options: Vec::new(),
+            one_shot: Vec::new(),
         }
     }
 
@@ -416,7 +427,7 @@ pub fn resolve_selector(item: &str) -> Result<Vec<&'static str>, String> {
 pub fn run(project: &Project, settings: &Settings) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let mut findings = Vec::new();
-    let facts = facts::Facts::new(project);
+    let facts = facts::Facts::with_one_shot(project, &settings.one_shot);
     for rule in ALL {
         let (level, explicit) = settings.level(rule);
         let Some(default_severity) = level.severity() else {

@@ -1,0 +1,70 @@
+//! Custom policies from the configuration file.
+
+mod common;
+
+use common::{run, run_in};
+
+#[test]
+fn policies_mirroring_the_cards() {
+    let (code, out, _) = run(&[
+        "check",
+        "--no-env",
+        "--format",
+        "compact",
+        "--select",
+        "correctness",
+        "fixtures/policies/compose.yaml",
+    ]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(out);
+}
+
+#[test]
+fn a_policy_finding_can_be_suppressed_and_ignored() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join(".dockmaster.yml"),
+        "policies:\n  - id: team-label\n    message: every service names its team\n    assert:\n      - path: labels.team\n        required: true\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("compose.yaml"),
+        "services:\n  web:  # dockmaster: ignore[team-label] owned by everyone\n    image: nginx:1.27\n  db:\n    image: postgres:17\n",
+    )
+    .unwrap();
+    let (_, out, _) = run_in(
+        d,
+        &[
+            "check",
+            "--no-env",
+            "--format",
+            "compact",
+            "--select",
+            "correctness",
+        ],
+    );
+    assert_eq!(
+        out,
+        "compose.yaml:4:3: warning[team-label]: every service names its team: service `db` has no `labels.team`\n"
+    );
+}
+
+#[test]
+fn policy_errors_are_positioned() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("compose.yaml"),
+        "services:\n  web:\n    image: nginx:1.27\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join(".dockmaster.yml"),
+        "policies:\n  - id: image-tag\n    message: clash\n    assert: [{path: image, required: true}]\n  - id: Bad_Id\n    message: x\n    assert: [{path: image, required: true}]\n  - id: no-message\n    assert: [{path: image, required: true}]\n  - id: bad-checks\n    message: x\n    severity: fatal\n    select: {servces: x}\n    assert:\n      - path: ports[0]\n        required: true\n      - path: image\n        matches: '(unclosed'\n      - path: deploy.resources.limits.memory\n        max: eight gigs\n      - path: image\n        requird: true\n",
+    )
+    .unwrap();
+    let (code, _, err) = run_in(d, &["check", "--color", "never"]);
+    assert_eq!(code, 2);
+    insta::assert_snapshot!(err);
+}
