@@ -202,6 +202,8 @@ fn standard_input_with_a_name() {
             "correctness",
             "--format",
             "compact",
+            "--select",
+            "correctness",
             "--stdin-filename",
             "stack/compose.yaml",
             "-",

@@ -14,9 +14,14 @@ use dockmaster::rules::{self, Preset, Settings};
 /// (`<rule-id>/bad.yaml`, or `<rule-id>/<case>/compose.yaml` for a case
 /// that needs the file name Compose looks for).
 /// Files under a `parts/` folder are pieces other fixtures include or
-/// extend, not fixtures of their own.
+/// extend, not fixtures of their own; a `.dockmaster.yml` beside a case is
+/// the configuration it is linted with.
 fn is_part(path: &Path) -> bool {
     path.components().any(|c| c.as_os_str() == "parts")
+        || path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| dockmaster::config::FILE_NAMES.contains(&n))
 }
 
 fn rule_of(path: &Path) -> &str {
@@ -116,7 +121,31 @@ fn example_file(doc: &str) -> String {
         .to_string()
 }
 
-fn findings(rule: &'static str, file: &str, text: &str) -> Vec<String> {
+/// A rule document may set list options of the rule for its examples
+/// (`<!-- example-option: trusted-registries: a.example, *.b.example -->`),
+/// as a configuration file would.
+fn example_options(rule: &'static rules::Rule) -> rules::RuleOptions {
+    let mut options = rules::RuleOptions::default();
+    for line in rule.doc.lines() {
+        let Some((name, values)) = line
+            .strip_prefix("<!-- example-option: ")
+            .and_then(|l| l.strip_suffix(" -->"))
+            .and_then(|l| l.split_once(": "))
+        else {
+            continue;
+        };
+        let spec = rule
+            .options
+            .iter()
+            .find(|o| o.name == name)
+            .unwrap_or_else(|| panic!("rules/{}.md sets unknown option `{name}`", rule.id));
+        let values = values.split(',').map(|v| v.trim().to_string()).collect();
+        options.set(spec.name, rules::OptionValue::Strings(values));
+    }
+    options
+}
+
+fn findings(rule: &'static rules::Rule, file: &str, text: &str) -> Vec<String> {
     let loaded = load_project(
         &[Input::text(file, text.as_bytes().to_vec())],
         &Limits::default(),
@@ -124,7 +153,12 @@ fn findings(rule: &'static str, file: &str, text: &str) -> Vec<String> {
     .unwrap();
     let project = dockmaster::model::build(loaded);
     let preset = Preset::for_file_name(file);
-    dockmaster::check_project(&project, &Settings::only(preset, &[rule]))
+    let mut settings = Settings::only(preset, &[rule.id]);
+    let options = example_options(rule);
+    if !options.is_empty() {
+        settings.options.push((rule.id, options));
+    }
+    dockmaster::check_project(&project, &settings)
         .kept
         .into_iter()
         .map(|d| format!("{}: {}", d.rule, d.message))
@@ -156,7 +190,7 @@ fn every_rule_has_a_document_whose_examples_hold() {
         match example(doc, "Bad example") {
             None => problems.push(format!("rules/{}.md has no bad example", rule.id)),
             Some(bad) => {
-                if findings(rule.id, &file, &bad).is_empty() {
+                if findings(rule, &file, &bad).is_empty() {
                     problems.push(format!(
                         "the bad example of {} does not trigger it",
                         rule.id
@@ -167,7 +201,7 @@ fn every_rule_has_a_document_whose_examples_hold() {
         match example(doc, "Good example") {
             None => problems.push(format!("rules/{}.md has no good example", rule.id)),
             Some(good) => {
-                let f = findings(rule.id, &file, &good);
+                let f = findings(rule, &file, &good);
                 if !f.is_empty() {
                     problems.push(format!(
                         "the good example of {} triggers it: {f:?}",

@@ -20,6 +20,7 @@ pub mod facts;
 pub mod knowledge;
 pub mod operability;
 pub mod reliability;
+pub mod security;
 pub mod suppressions;
 
 /// What a rule is about.
@@ -285,6 +286,20 @@ pub static ALL: &[&Rule] = &[
     &operability::unknown_host::RULE,
     &operability::image_tag::RULE,
     &operability::image_digest::RULE,
+    &security::privileged::RULE,
+    &security::docker_socket::RULE,
+    &security::host_namespace::RULE,
+    &security::cap_add::RULE,
+    &security::cap_drop::RULE,
+    &security::no_new_privileges::RULE,
+    &security::security_profile::RULE,
+    &security::sensitive_mount::RULE,
+    &security::secret_in_environment::RULE,
+    &security::port_all_interfaces::RULE,
+    &security::user_root::RULE,
+    &security::read_only_rootfs::RULE,
+    &security::devices::RULE,
+    &security::image_registry::RULE,
     &suppressions::unused_suppression::RULE,
     &suppressions::suppression_without_reason::RULE,
 ];
