@@ -20,22 +20,39 @@ fn rule_fixtures() {
             .unwrap()
             .to_str()
             .unwrap();
-        let rel = path.strip_prefix(common::root()).unwrap();
-        let (code, out, err) = common::run(&[
-            "check",
-            "--format",
-            "compact",
-            "--select",
-            rule,
-            rel.to_str().unwrap(),
-        ]);
-        assert!(
-            code == 0 || code == 1,
-            "{}: exit {code}: {err}",
-            rel.display()
-        );
-        insta::assert_snapshot!(out);
+        insta::assert_snapshot!(lint_fixture(rule, path));
     });
+    // A fixture that must be linted as a whole project (rules that judge
+    // references only judge projects Compose would load as they are): a
+    // `compose.yaml` in a case folder, `fixtures/rules/<rule-id>/<case>/`.
+    insta::glob!("../fixtures/rules", "*/*/compose.yaml", |path| {
+        let rule = path
+            .parent()
+            .and_then(Path::parent)
+            .and_then(Path::file_name)
+            .and_then(|n| n.to_str())
+            .unwrap();
+        insta::assert_snapshot!(lint_fixture(rule, path));
+    });
+}
+
+/// The compact report of one fixture linted with one rule.
+fn lint_fixture(rule: &str, path: &Path) -> String {
+    let rel = path.strip_prefix(common::root()).unwrap();
+    let (code, out, err) = common::run(&[
+        "check",
+        "--format",
+        "compact",
+        "--select",
+        rule,
+        rel.to_str().unwrap(),
+    ]);
+    assert!(
+        code == 0 || code == 1,
+        "{}: exit {code}: {err}",
+        rel.display()
+    );
+    out
 }
 
 /// For fixable rules: each fixture with every fix of the rule applied (safe
@@ -43,17 +60,34 @@ fn rule_fixtures() {
 #[test]
 fn rule_fixes() {
     insta::glob!("../fixtures/rules", "*/*.y*ml", |path| {
-        let id = path.parent().unwrap().file_name().unwrap().to_str().unwrap();
+        let id = path
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap();
         let Some(rule) = rules::find(id) else { return };
         if rule.fixable == rules::Fixable::No {
             return;
         }
         let text = std::fs::read_to_string(path).unwrap();
         let name = path.file_name().unwrap().to_str().unwrap();
-        let loaded = load_project(&[Input::text(name, text.as_bytes().to_vec())], &Limits::default()).unwrap();
+        let loaded = load_project(
+            &[Input::text(name, text.as_bytes().to_vec())],
+            &Limits::default(),
+        )
+        .unwrap();
         let project = dockmaster::model::build(loaded);
-        let diags = rules::run(&project, &Settings::only(Preset::for_file_name(name), &[rule.id]));
-        let edits: Vec<_> = diags.iter().filter_map(|d| d.fix.as_ref()).flat_map(|f| f.edits.clone()).collect();
+        let diags = rules::run(
+            &project,
+            &Settings::only(Preset::for_file_name(name), &[rule.id]),
+        );
+        let edits: Vec<_> = diags
+            .iter()
+            .filter_map(|d| d.fix.as_ref())
+            .flat_map(|f| f.edits.clone())
+            .collect();
         if edits.is_empty() {
             return;
         }

@@ -27,7 +27,9 @@ pub fn whole_line(project: &Project, span: Span) -> Span {
 pub fn lines_between(project: &Project, from: Span, to: Span) -> Span {
     let file = project.sources.get(from.file);
     let first = file.lines.line_of(from.start as usize);
-    let last = file.lines.line_of((to.end as usize).saturating_sub(1).max(to.start as usize));
+    let last = file
+        .lines
+        .line_of((to.end as usize).saturating_sub(1).max(to.start as usize));
     let start = file.lines.line_start(first);
     let end = file.lines.line_start(last + 1).min(file.text.len());
     Span::new(from.file, start, end)

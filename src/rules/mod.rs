@@ -179,6 +179,18 @@ pub static ALL: &[&Rule] = &[
     &correctness::yaml_syntax::RULE,
     &correctness::duplicate_key::RULE,
     &correctness::schema::RULE,
+    &correctness::depends_on_undefined::RULE,
+    &correctness::depends_on_cycle::RULE,
+    &correctness::healthy_needs_healthcheck::RULE,
+    &correctness::undefined_reference::RULE,
+    &correctness::container_name_duplicate::RULE,
+    &correctness::container_name_scale::RULE,
+    &correctness::port_invalid::RULE,
+    &correctness::port_conflict::RULE,
+    &correctness::healthcheck_invalid::RULE,
+    &correctness::resource_invalid::RULE,
+    &correctness::logging_invalid::RULE,
+    &correctness::network_mode_conflict::RULE,
 ];
 
 pub fn find(id: &str) -> Option<&'static Rule> {
