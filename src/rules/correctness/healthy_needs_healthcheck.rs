@@ -116,6 +116,17 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             f = f.help(format!(
                 "give `{target}` a `healthcheck` with a `test`{example}, or wait with `condition: service_started`; `docker compose up` fails with \"container ... has no healthcheck configured\""
             ));
+            // A locally built image may declare a HEALTHCHECK in its
+            // Dockerfile, which the linter does not read.
+            let built = t.build.is_some() && !matches!(cx.facts.health(t), Health::Disabled(_));
+            if built {
+                f.message.push_str(" in the Compose file");
+            }
+            if built && d.is_required() {
+                f = f.severity(Severity::Warning.min(cx.severity())).help(format!(
+                    "`{target}` is built from a Dockerfile: unless it declares a `HEALTHCHECK`, `docker compose up` fails with \"container ... has no healthcheck configured\"; give `{target}` a `healthcheck` with a `test`, or wait with `condition: service_started`"
+                ));
+            }
             if !d.is_required() {
                 f = f.severity(Severity::Warning.min(cx.severity())).help(format!(
                     "the dependency is `required: false`, so Compose only warns and starts `{name}` without waiting; give `{target}` a `healthcheck` with a `test`{example}, or wait with `condition: service_started`"

@@ -4,7 +4,7 @@
 //! follow go-connections, which Compose uses); this rule reports what they
 //! kept as malformed, plus what only the long syntax can get wrong.
 
-use crate::diag::Finding;
+use crate::diag::{Finding, Severity};
 use crate::model::State;
 use crate::rules::Context;
 
@@ -77,7 +77,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                         ),
                     )
                     .via(mode.via)
-                    .help("`mode: host` publishes the port on each node, `ingress` load-balances it (Swarm); Compose uses `ingress` when `mode` is absent"),
+                    .severity(Severity::Warning.min(cx.severity()))
+                    .help("`mode: host` publishes the port on each node, `ingress` load-balances it (Swarm); `docker compose` ignores other values, `docker stack deploy` refuses them"),
                 );
             }
         }
