@@ -89,3 +89,30 @@ fn port_conflicts_among_twenty_thousand_services() {
     );
     assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
 }
+
+/// 20,000 services, each naming a missing service and a missing volume:
+/// every one is reported, and the did-you-mean search stays bounded.
+#[test]
+fn undefined_names_among_twenty_thousand_services() {
+    let mut text = String::from("services:\n");
+    for i in 0..SERVICES {
+        writeln!(
+            text,
+            "  s{i}:\n    image: busybox:1.36\n    depends_on:\n      - missing{i}\n    volumes:\n      - vol{i}:/data"
+        )
+        .unwrap();
+    }
+    let p = project(text);
+    let start = Instant::now();
+    let diags = rules::run(
+        &p,
+        &Settings::only(
+            Preset::Production,
+            &["depends-on-undefined", "undefined-reference"],
+        ),
+    );
+    let elapsed = start.elapsed();
+    assert_eq!(count(&diags, "depends-on-undefined"), SERVICES);
+    assert_eq!(count(&diags, "undefined-reference"), SERVICES);
+    assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
+}

@@ -8,7 +8,7 @@ use crate::model::{Project, Service};
 use crate::rules::Context;
 use crate::rules::facts::{Edge, EdgeKind};
 
-use super::{Activation, AlreadyReported, all_definitions_visible, list_names};
+use super::{Activation, AlreadyReported, Suggester, all_definitions_visible, list_names};
 
 crate::declare_rule! {
     id: "depends-on-undefined",
@@ -27,6 +27,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     let activation = Activation::from_context(cx);
     let reported = AlreadyReported::new(project);
+    let mut suggester = Suggester::new();
     for s in project.services.values() {
         for edge in cx.facts.edges(&s.name.value) {
             // Values are interpolated, keys are not: a `depends_on` mapping
@@ -37,7 +38,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             {
                 continue;
             }
-            if let Some(f) = judge(project, &activation, s, edge) {
+            if let Some(f) = judge(project, &activation, &mut suggester, s, edge) {
                 out.push(f);
             }
         }
@@ -45,7 +46,13 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
 }
 
 /// The finding for one edge, if its target is missing or disabled.
-fn judge(project: &Project, activation: &Activation, s: &Service, edge: &Edge) -> Option<Finding> {
+fn judge(
+    project: &Project,
+    activation: &Activation,
+    suggester: &mut Suggester,
+    s: &Service,
+    edge: &Edge,
+) -> Option<Finding> {
     let name = &s.name.value;
     let target = &edge.target;
     match project.services.get(target) {
@@ -76,7 +83,7 @@ fn judge(project: &Project, activation: &Activation, s: &Service, edge: &Edge) -
                 .keys()
                 .map(String::as_str)
                 .filter(|k| *k != name.as_str());
-            let hint = crate::util::did_you_mean(target, candidates);
+            let hint = suggester.suggest(target, candidates, project.services.len());
             let what = match edge.kind {
                 EdgeKind::DependsOn(_) => {
                     format!("service `{name}` depends on undefined service `{target}`")
@@ -146,13 +153,17 @@ mod tests {
         let web = &p.services["web"];
         let edges = facts.edges("web");
         let all = Activation::default();
-        assert!(edges.iter().all(|e| judge(&p, &all, web, e).is_none()));
+        assert!(
+            edges
+                .iter()
+                .all(|e| judge(&p, &all, &mut Suggester::new(), web, e).is_none())
+        );
         let none = Activation {
             selected: Some(vec!["other".to_string()]),
         };
         let found: Vec<String> = edges
             .iter()
-            .filter_map(|e| judge(&p, &none, web, e))
+            .filter_map(|e| judge(&p, &none, &mut Suggester::new(), web, e))
             .map(|f| f.message)
             .collect();
         assert_eq!(
@@ -164,6 +175,10 @@ mod tests {
         let debug = Activation {
             selected: Some(vec!["debug".to_string()]),
         };
-        assert!(edges.iter().all(|e| judge(&p, &debug, web, e).is_none()));
+        assert!(
+            edges
+                .iter()
+                .all(|e| judge(&p, &debug, &mut Suggester::new(), web, e).is_none())
+        );
     }
 }

@@ -163,3 +163,37 @@ pub(crate) fn via_of_other(f: Finding, service: &str, via: Option<Via>) -> Findi
         None => f,
     }
 }
+
+/// Name comparisons a rule may spend on did-you-mean suggestions in one
+/// run: a file with thousands of undefined names among thousands of
+/// services stays fast, and only its first findings get a suggestion.
+const SUGGESTION_BUDGET: usize = 200_000;
+
+/// Did-you-mean suggestions under [`SUGGESTION_BUDGET`].
+pub(crate) struct Suggester {
+    budget: usize,
+}
+
+impl Suggester {
+    pub fn new() -> Suggester {
+        Suggester {
+            budget: SUGGESTION_BUDGET,
+        }
+    }
+
+    /// The closest candidate (see [`crate::util::did_you_mean`]), if the
+    /// budget still covers comparing `word` with all `count` of them.
+    pub fn suggest<'a>(
+        &mut self,
+        word: &str,
+        candidates: impl IntoIterator<Item = &'a str>,
+        count: usize,
+    ) -> Option<&'a str> {
+        if count > self.budget {
+            self.budget = 0;
+            return None;
+        }
+        self.budget -= count;
+        crate::util::did_you_mean(word, candidates)
+    }
+}

@@ -40,7 +40,8 @@ crate::declare_rule! {
 }
 
 /// Ports of host ranges (pools) examined in total to decide whether other
-/// bindings take every port of a pool; past it pools are not judged.
+/// bindings take every port of a pool (the search stops at the first free
+/// port); past it the remaining pools are not judged.
 const POOL_PORT_BUDGET: usize = 1 << 20;
 
 /// The host address of a binding.
@@ -281,8 +282,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let mut own_mappings: HashMap<(usize, Addr, Protocol, i32), RangeIndex> = HashMap::new();
     let mut pools = Vec::new();
     for (id, b) in all.iter().enumerate() {
-        replicas(b, out);
         if b.pool {
+            replicas(b, out);
             pools.push(id);
             continue;
         }
@@ -295,6 +296,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             continue;
         }
         own.insert(b.published, id);
+        replicas(b, out);
         let earlier = scopes_of(b.service, false)
             .into_iter()
             .flat_map(|scope| {
@@ -318,13 +320,8 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
     // A pool conflicts only when fixed bindings take every one of its ports.
     let mut budget = POOL_PORT_BUDGET;
-    for id in pools {
+    'pools: for id in pools {
         let b = &all[id];
-        let size = b.published.count() as usize;
-        if size > budget {
-            break;
-        }
-        budget -= size;
         let keys: Vec<Key> = scopes_of(b.service, false)
             .into_iter()
             .flat_map(|scope| {
@@ -334,25 +331,23 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             })
             .collect();
         let mut blockers = Vec::new();
-        let mut free = false;
         for port in b.published.start..=b.published.end {
+            if budget == 0 {
+                break 'pools;
+            }
+            budget -= 1;
             let taken = keys
                 .iter()
                 .filter_map(|k| indexes.get(k)?.overlapping(PortRange::single(port)))
                 .min();
             match taken {
                 Some(a) => blockers.push(a),
-                None => {
-                    free = true;
-                    break;
-                }
+                None => continue 'pools,
             }
         }
-        if !free {
-            blockers.sort_unstable();
-            blockers.dedup();
-            out.push(exhausted(&all, b, &blockers));
-        }
+        blockers.sort_unstable();
+        blockers.dedup();
+        out.push(exhausted(&all, b, &blockers));
     }
 }
 

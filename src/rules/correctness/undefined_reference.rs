@@ -9,7 +9,7 @@ use crate::model::{MountKind, Resource, Service};
 use crate::rules::Context;
 use crate::span::Span;
 
-use super::all_definitions_visible;
+use super::{Suggester, all_definitions_visible};
 
 crate::declare_rule! {
     id: "undefined-reference",
@@ -39,6 +39,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     if !all_definitions_visible(project) {
         return;
     }
+    let mut suggester = Suggester::new();
     for s in project.services.values() {
         for r in references(s) {
             if crate::util::has_interpolation(r.name) {
@@ -55,7 +56,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             {
                 continue;
             }
-            out.push(finding(s, &r, declared));
+            out.push(finding(s, &r, declared, &mut suggester));
         }
     }
 }
@@ -113,9 +114,14 @@ fn references(s: &Service) -> Vec<Reference<'_>> {
     refs
 }
 
-fn finding(s: &Service, r: &Reference<'_>, declared: &IndexMap<String, Resource>) -> Finding {
+fn finding(
+    s: &Service,
+    r: &Reference<'_>,
+    declared: &IndexMap<String, Resource>,
+    suggester: &mut Suggester,
+) -> Finding {
     let name = r.name;
-    let hint = crate::util::did_you_mean(name, declared.keys().map(String::as_str));
+    let hint = suggester.suggest(name, declared.keys().map(String::as_str), declared.len());
     let mut message = format!(
         "service `{}` refers to undefined {} `{name}`",
         s.name.value, r.what
