@@ -111,25 +111,33 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 .facts
                 .image_facts(target)
                 .and_then(|i| i.healthcheck_yaml())
-                .map(|t| format!(" (for this image: `test: {t}`)"))
+                .map(|t| format!(" such as `test: {t}`"))
                 .unwrap_or_default();
+            let disabled = matches!(cx.facts.health(t), Health::Disabled(_));
+            let fix_it = if disabled {
+                format!(
+                    "enable the healthcheck of `{target}`: drop `disable: true` or `test: [\"NONE\"]` and give it a `test`{example}"
+                )
+            } else {
+                format!("give `{target}` a `healthcheck` with a `test`{example}")
+            };
             f = f.help(format!(
-                "give `{target}` a `healthcheck` with a `test`{example}, or wait with `condition: service_started`; `docker compose up` fails with \"container ... has no healthcheck configured\""
+                "{fix_it}, or wait with `condition: service_started`; `docker compose up` fails with \"container ... has no healthcheck configured\""
             ));
             // A locally built image may declare a HEALTHCHECK in its
             // Dockerfile, which the linter does not read.
-            let built = t.build.is_some() && !matches!(cx.facts.health(t), Health::Disabled(_));
+            let built = t.build.is_some() && !disabled;
             if built {
                 f.message.push_str(" in the Compose file");
             }
             if built && d.is_required() {
                 f = f.severity(Severity::Warning.min(cx.severity())).help(format!(
-                    "`{target}` is built from a Dockerfile: unless it declares a `HEALTHCHECK`, `docker compose up` fails with \"container ... has no healthcheck configured\"; give `{target}` a `healthcheck` with a `test`, or wait with `condition: service_started`"
+                    "`{target}` is built from a Dockerfile: unless it declares a `HEALTHCHECK`, `docker compose up` fails with \"container ... has no healthcheck configured\"; {fix_it}, or wait with `condition: service_started`"
                 ));
             }
             if !d.is_required() {
                 f = f.severity(Severity::Warning.min(cx.severity())).help(format!(
-                    "the dependency is `required: false`, so Compose only warns and starts `{name}` without waiting; give `{target}` a `healthcheck` with a `test`{example}, or wait with `condition: service_started`"
+                    "the dependency is `required: false`, so Compose only warns and starts `{name}` without waiting; {fix_it}, or wait with `condition: service_started`"
                 ));
             }
             out.push(f);

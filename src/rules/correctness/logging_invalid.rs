@@ -129,7 +129,9 @@ fn check_logging(cx: &Context<'_>, service: &str, l: &Logging, out: &mut Vec<Fin
                 .via(v.via)
                 .help("write a size such as `4m`"),
             );
-        } else if mode.is_none_or(|(_, m)| m.as_str() != "non-blocking") {
+        } else if mode.is_none_or(|(_, m)| m.as_str() != "non-blocking")
+            && opt("mode").is_none_or(|(_, m)| resolved(m))
+        {
             out.push(
                 Finding::new(
                     RULE.id,
