@@ -1,0 +1,118 @@
+//! Rules that compare services with each other stay linear: a project with
+//! 20,000 services is checked quickly and without exhausting the stack.
+
+use std::fmt::Write;
+use std::time::{Duration, Instant};
+
+use dockmaster::load::{Input, Limits, load_project};
+use dockmaster::rules::{self, Preset, Settings};
+
+const SERVICES: usize = 20_000;
+
+fn project(text: String) -> dockmaster::model::Project {
+    let loaded = load_project(
+        &[Input::text("compose.yaml", text.into_bytes())],
+        &Limits::default(),
+    )
+    .unwrap();
+    dockmaster::model::build(loaded)
+}
+
+fn count(diags: &[dockmaster::diag::Diagnostic], rule: &str) -> usize {
+    diags.iter().filter(|d| d.rule == rule).count()
+}
+
+/// A chain `s0 -> s1 -> ... -> s19999 -> s0` through `depends_on`: one
+/// cycle of 20,000 services, found by an iterative search.
+#[test]
+fn a_cycle_through_twenty_thousand_services() {
+    let mut text = String::from("services:\n");
+    for i in 0..SERVICES {
+        let next = (i + 1) % SERVICES;
+        writeln!(
+            text,
+            "  s{i}:\n    image: busybox:1.36\n    depends_on:\n      - s{next}"
+        )
+        .unwrap();
+    }
+    let p = project(text);
+    let start = Instant::now();
+    let diags = rules::run(
+        &p,
+        &Settings::only(
+            Preset::Production,
+            &["depends-on-cycle", "depends-on-undefined"],
+        ),
+    );
+    let elapsed = start.elapsed();
+    assert_eq!(count(&diags, "depends-on-cycle"), 1);
+    assert_eq!(count(&diags, "depends-on-undefined"), 0);
+    let message = &diags[0].message;
+    assert!(
+        message.starts_with("dependency cycle detected: s0 -> s1 -> "),
+        "{message}"
+    );
+    assert!(message.contains("(19984 more)"), "{message}");
+    assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
+}
+
+/// Every service publishes its own TCP port, one port shared by all, and
+/// the whole UDP range: bindings are indexed, never compared pairwise, and
+/// a range costs no more than a single port.
+#[test]
+fn port_conflicts_among_twenty_thousand_services() {
+    let mut text = String::from("services:\n");
+    for i in 0..SERVICES {
+        writeln!(
+            text,
+            "  s{i}:\n    image: busybox:1.36\n    ports:\n      - \"{}:80\"\n      - \"127.0.0.1:9999:81\"\n      - \"1-65535:1-65535/udp\"",
+            10_000 + i
+        )
+        .unwrap();
+    }
+    let p = project(text);
+    let start = Instant::now();
+    let diags = rules::run(&p, &Settings::only(Preset::Production, &["port-conflict"]));
+    let elapsed = start.elapsed();
+    // Every service but the first repeats 127.0.0.1:9999 and the UDP range.
+    assert_eq!(count(&diags, "port-conflict"), 2 * (SERVICES - 1));
+    assert!(
+        diags.iter().all(
+            |d| d.message.ends_with("is already published by service `s0`")
+                || d.message.ends_with("are already published by service `s0`")
+        ),
+        "{:?}",
+        diags
+            .iter()
+            .find(|d| !d.message.contains("`s0`"))
+            .map(|d| &d.message)
+    );
+    assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
+}
+
+/// 20,000 services, each naming a missing service and a missing volume:
+/// every one is reported, and the did-you-mean search stays bounded.
+#[test]
+fn undefined_names_among_twenty_thousand_services() {
+    let mut text = String::from("services:\n");
+    for i in 0..SERVICES {
+        writeln!(
+            text,
+            "  s{i}:\n    image: busybox:1.36\n    depends_on:\n      - missing{i}\n    volumes:\n      - vol{i}:/data"
+        )
+        .unwrap();
+    }
+    let p = project(text);
+    let start = Instant::now();
+    let diags = rules::run(
+        &p,
+        &Settings::only(
+            Preset::Production,
+            &["depends-on-undefined", "undefined-reference"],
+        ),
+    );
+    let elapsed = start.elapsed();
+    assert_eq!(count(&diags, "depends-on-undefined"), SERVICES);
+    assert_eq!(count(&diags, "undefined-reference"), SERVICES);
+    assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
+}
