@@ -188,3 +188,60 @@ fn the_process_environment_wins_over_dot_env() {
         String::from_utf8_lossy(&out.stdout)
     );
 }
+
+#[test]
+fn profiles_disable_services_and_their_dependents_are_reported() {
+    let args = |extra: &[&'static str]| {
+        let mut a = vec![
+            "check",
+            "--no-env",
+            "--format",
+            "compact",
+            "--select",
+            "depends-on-undefined",
+        ];
+        a.extend_from_slice(extra);
+        a.push("fixtures/projects/profiles/compose.yaml");
+        a
+    };
+    // Without a selection every profile is active.
+    let (_, all, _) = run(&args(&[]));
+    assert_eq!(
+        all,
+        "fixtures/projects/profiles/compose.yaml:19:18: error[depends-on-undefined]: service `admin` depends on undefined service `nothing-here`\n"
+    );
+    let (_, monitoring, _) = run(&args(&["--profile", "monitoring"]));
+    insta::assert_snapshot!(monitoring);
+    let (_, everything, _) = run(&args(&["--profile", "*"]));
+    assert_eq!(everything, all);
+}
+
+#[test]
+fn cross_file_rules_see_the_merged_project() {
+    let (code, out, _) = run(&[
+        "check",
+        "--no-env",
+        "--select",
+        "healthy-needs-healthcheck,port-conflict,unused-resource",
+        "-f",
+        "fixtures/projects/cross-file/compose.yaml",
+        "-f",
+        "fixtures/projects/cross-file/compose.prod.yaml",
+    ]);
+    assert_eq!(code, 1);
+    insta::assert_snapshot!(out);
+    // Alone, the base file's volume is unused; merged, the worker uses it.
+    let (_, alone, _) = run(&[
+        "check",
+        "--no-env",
+        "--format",
+        "compact",
+        "--select",
+        "healthy-needs-healthcheck,port-conflict,unused-resource",
+        "fixtures/projects/cross-file/compose.yaml",
+    ]);
+    assert!(
+        alone.contains("warning[unused-resource]: volume `data`"),
+        "{alone}"
+    );
+}

@@ -93,6 +93,11 @@ impl<'a> Assembler<'a> {
         std::mem::take(&mut self.merger.problems)
     }
 
+    /// Attributes removed with `!reset`, by dotted path.
+    pub fn take_resets(&mut self) -> Vec<(String, Span)> {
+        std::mem::take(&mut self.merger.resets)
+    }
+
     pub fn merge(&mut self, base: Value, over: Value) -> Value {
         self.merger.merge(base, over, &[])
     }

@@ -106,6 +106,11 @@ fn rule_for(path: &[&str]) -> Rule {
 #[derive(Default)]
 pub struct Merger {
     pub problems: Vec<Problem>,
+    /// Attributes removed with `!reset`: their dotted path (with real names,
+    /// `services.db.healthcheck`) and the tagged value.
+    pub resets: Vec<(String, crate::span::Span)>,
+    /// The real keys along the current path.
+    names: Vec<String>,
 }
 
 impl Merger {
@@ -114,6 +119,7 @@ impl Merger {
     /// `["services", "*"]` for services).
     pub fn merge(&mut self, base: Value, over: Value, path: &[&'static str]) -> Value {
         let mut path: Vec<&'static str> = path.to_vec();
+        self.names = path.iter().map(|s| s.to_string()).collect();
         self.merge_at(&mut path, base, over)
     }
 
@@ -314,6 +320,12 @@ impl Merger {
             if entry.value.tag == Some(MergeTag::Reset) {
                 if let Some(i) = pos {
                     base.entries.remove(i);
+                    let mut at = self.names.join(".");
+                    if !at.is_empty() {
+                        at.push('.');
+                    }
+                    at.push_str(&entry.key.text);
+                    self.resets.push((at, entry.value.span));
                 }
                 continue;
             }
@@ -322,7 +334,9 @@ impl Merger {
                     let old = std::mem::replace(&mut base.entries[i].value, placeholder());
                     let key = segment(path, &entry.key.text);
                     path.push(key);
+                    self.names.push(entry.key.text.to_string());
                     let merged = self.merge_at(path, old, entry.value);
+                    self.names.pop();
                     path.pop();
                     base.entries[i].value = merged;
                 }

@@ -76,6 +76,8 @@ pub struct LoadedProject {
     /// How many files were given (`-f` files, a base and its override); the
     /// files `include`d and `extends`ed come on top.
     pub inputs: usize,
+    /// Attributes removed with `!reset` while merging: dotted path and site.
+    pub resets: Vec<(String, Span)>,
 }
 
 /// Read a file's bytes, refusing what is not a regular file and what exceeds
@@ -348,6 +350,7 @@ pub fn load_project_with(
         .collect();
     problems.append(&mut asm.problems);
     problems.append(&mut asm.take_merge_problems());
+    let resets = asm.take_resets();
     let sources = asm.sources;
     let files = asm.files;
     Ok(LoadedProject {
@@ -357,5 +360,6 @@ pub fn load_project_with(
         problems,
         env,
         inputs: inputs.len(),
+        resets,
     })
 }

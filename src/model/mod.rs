@@ -29,6 +29,7 @@ pub fn build_with(loaded: LoadedProject, profiles: Option<&[String]>) -> Project
         mut problems,
         env: _,
         inputs,
+        resets,
     } = loaded;
     let complete = inputs > 1
         || files.first().is_some_and(|f| {
@@ -38,6 +39,7 @@ pub fn build_with(loaded: LoadedProject, profiles: Option<&[String]>) -> Project
                 .is_some_and(|n| crate::load::DEFAULT_FILE_NAMES.contains(&n))
         });
     let mut project = Project {
+        resets,
         complete,
         sources,
         files: files

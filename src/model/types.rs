@@ -143,6 +143,9 @@ pub struct Project {
     /// several files were merged. A lone file with another name may be an
     /// overlay or an `extends` base, which can leave out `image`.
     pub complete: bool,
+    /// Attributes a later file removed with `!reset`: dotted path
+    /// (`services.db.healthcheck`) and the tagged value.
+    pub resets: Vec<(String, Span)>,
 }
 
 /// What the rules may need to know about one file beyond the merged model.

@@ -55,7 +55,12 @@ fn judge(
 ) -> Option<Finding> {
     let name = &s.name.value;
     let target = &edge.target;
-    match project.services.get(target) {
+    // Services the selected profiles disable are kept apart by the model.
+    match project
+        .services
+        .get(target)
+        .or_else(|| project.disabled.get(target))
+    {
         Some(t) if activation.is_enabled(t) => None,
         // A target switched off by the selected profiles: Compose skips
         // the dependency only when it is not required.

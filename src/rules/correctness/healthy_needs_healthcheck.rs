@@ -95,13 +95,21 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     if image_has_check() {
                         continue;
                     }
-                    Finding::new(
+                    let f = Finding::new(
                         RULE.id,
                         condition.span,
                         format!(
                             "service `{name}` waits for `{target}` to be healthy, but `{target}` has no healthcheck"
                         ),
-                    )
+                    );
+                    // A later file may have removed it.
+                    let reset = format!("services.{target}.healthcheck");
+                    match project.resets.iter().find(|(p, _)| *p == reset) {
+                        Some((_, span)) => {
+                            f.related(*span, "the healthcheck is removed here (`!reset`)")
+                        }
+                        None => f,
+                    }
                 }
             };
             f = f

@@ -96,14 +96,20 @@ pub(crate) fn replica_count(s: &Service) -> Option<ReplicaCount> {
 ///   a lone file with a name Compose does not load by itself
 ///   (`docker-compose.prod.yml`, `compose.override.yaml`, `jibri.yml`) may
 ///   be an overlay whose references are defined in the base file;
-/// - it has no `include` entries (their files are not loaded yet).
+/// - every `include` could be followed (a remote or missing one may define
+///   what the project uses).
 pub(crate) fn all_definitions_visible(project: &crate::model::Project) -> bool {
-    project.complete && project.include.is_empty()
+    project.complete
+        && !project.problems.iter().any(|p| {
+            matches!(
+                p.kind,
+                ProblemKind::IncludeRemote | ProblemKind::IncludeInvalid
+            )
+        })
 }
 
-/// Which services the selected profiles enable. No profile selection exists
-/// yet: every profile counts as active, as Compose's linting convention
-/// says. A later `--profile` fills `selected`.
+/// Which services the selected profiles (`--profile`, `COMPOSE_PROFILES`)
+/// enable; without a selection every profile counts as active.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Activation {
     /// `None`: every profile is active.
@@ -111,8 +117,10 @@ pub(crate) struct Activation {
 }
 
 impl Activation {
-    pub fn from_context(_cx: &Context<'_>) -> Activation {
-        Activation::default()
+    pub fn from_context(cx: &Context<'_>) -> Activation {
+        Activation {
+            selected: cx.project.profiles.clone(),
+        }
     }
 
     /// A service without profiles is always enabled; one with profiles when
