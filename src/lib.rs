@@ -10,7 +10,8 @@
 //!    [`diag::Finding`]s.
 //!    [`suppress`] then applies the suppression comments.
 //! 4. [`report`]: one module per output format.
-//! 5. [`cli`]: the `dockmaster` command.
+//! 5. [`cli`]: the `dockmaster` command; [`server`]: `dockmaster server`,
+//!    the language server for editors.
 
 pub mod cli;
 pub mod config;
@@ -19,6 +20,7 @@ pub mod load;
 pub mod model;
 pub mod report;
 pub mod rules;
+pub mod server;
 pub mod source;
 pub mod span;
 pub mod suppress;

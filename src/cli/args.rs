@@ -27,6 +27,9 @@ pub enum Command {
         /// The rule id, e.g. `depends-on-condition`.
         rule: String,
     },
+    /// Run the language server (LSP) on standard input and output, for
+    /// editors (docs/editors.md).
+    Server,
 }
 
 /// Output formats (`docs/formats.md` describes each).

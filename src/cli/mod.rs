@@ -37,6 +37,7 @@ pub fn main() -> ExitCode {
     match cli.command {
         Command::Check(args) => check(&args),
         Command::Rules => print_out(&rules_table()),
+        Command::Server => crate::server::run(),
         Command::Explain { rule } => match rules::find(&rule) {
             Some(r) => print_out(&explain(r)),
             None => {

@@ -9,8 +9,10 @@ use rayon::prelude::*;
 use crate::cli::Job;
 use crate::cli::args::{CheckArgs, FailOn};
 use crate::config::{self, Config, ConfigError};
-use crate::diag::{Level, Severity};
+use crate::diag::{Diagnostic, Level, Severity};
 use crate::load::LoadOptions;
+use crate::load::project::LoadError;
+use crate::model::Project;
 use crate::report::{self, Report};
 use crate::rules::{self, OptionValue, Settings};
 
@@ -209,6 +211,31 @@ fn load_options(job: &Job, base: &LoadOptions) -> LoadOptions {
     o
 }
 
+/// Lint one job: load its files, build the model, run the rules and the
+/// configuration's policies, and apply the suppression comments. Returns the
+/// project (its sources and services) and the findings kept. The language
+/// server lints each document through this too.
+pub fn lint_job(
+    job: &Job,
+    options: &LoadOptions,
+    selection: &Selection,
+    profiles: Option<&[String]>,
+) -> Result<(Project, Vec<Diagnostic>), Vec<LoadError>> {
+    let loaded = crate::load::load_project_with(&job.inputs, &load_options(job, options))?;
+    let project = crate::model::build_with(loaded, profiles);
+    let settings = settings(job, selection);
+    let mut diags = rules::run(&project, &settings);
+    if let Some(c) = &job.config {
+        diags.extend(
+            crate::config::policy::run(&project, &c.policies)
+                .into_iter()
+                .filter(|d| !settings.ignore.contains(&d.rule)),
+        );
+    }
+    let diags = crate::suppress::apply(&project, diags, &settings).kept;
+    Ok((project, diags))
+}
+
 /// Lint the jobs in parallel; results in deterministic order. Returns the
 /// report, the errors (files that could not be read) and whether a finding
 /// reached its job's failure threshold.
@@ -221,28 +248,14 @@ pub fn lint(
 ) -> (Report, Vec<String>, bool) {
     let results: Vec<_> = jobs
         .par_iter()
-        .map(|job| {
-            let loaded = crate::load::load_project_with(&job.inputs, &load_options(job, options));
-            match loaded {
-                Ok(loaded) => {
-                    let project = crate::model::build_with(loaded, profiles);
-                    let settings = settings(job, selection);
-                    let mut diags = rules::run(&project, &settings);
-                    if let Some(c) = &job.config {
-                        diags.extend(
-                            crate::config::policy::run(&project, &c.policies)
-                                .into_iter()
-                                .filter(|d| !settings.ignore.contains(&d.rule)),
-                        );
-                    }
-                    let diags = crate::suppress::apply(&project, diags, &settings).kept;
-                    let t = threshold(job, fail_on);
-                    let fails = diags.iter().any(|d| d.severity >= t);
-                    let files = project.sources.len();
-                    Ok((Arc::new(project.sources), diags, files, fails))
-                }
-                Err(errors) => Err(errors),
+        .map(|job| match lint_job(job, options, selection, profiles) {
+            Ok((project, diags)) => {
+                let t = threshold(job, fail_on);
+                let fails = diags.iter().any(|d| d.severity >= t);
+                let files = project.sources.len();
+                Ok((Arc::new(project.sources), diags, files, fails))
             }
+            Err(errors) => Err(errors),
         })
         .collect();
     let mut report = Report::default();
