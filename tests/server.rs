@@ -633,3 +633,17 @@ fn an_open_override_file_is_merged_from_the_editor() {
     assert_eq!(codes(&c.diagnostics(&override_uri)), ["privileged"]);
     assert_eq!(c.shutdown_and_exit(), 0);
 }
+
+#[test]
+fn a_bogus_content_length_is_skipped_not_allocated() {
+    let dir = project();
+    let mut c = Client::start(dir.path());
+    c.initialize(json!({}));
+    let r = c.request("shutdown", Value::Null);
+    assert!(r.get("error").is_none(), "{r}");
+    // About 90 TB announced, a few bytes sent, then the end of the input:
+    // the server skips what arrives and ends normally.
+    c.write_raw(b"Content-Length: 99999999999999\r\n\r\n{\"jsonrpc\":");
+    drop(c.stdin.take());
+    assert_eq!(c.wait_exit(), 0);
+}

@@ -11,16 +11,18 @@
 //! shows how to set editors up.
 //!
 //! The protocol layer is `lsp-server` (rust-analyzer's synchronous
-//! scaffold: message types and Content-Length framing) with `lsp-types`;
-//! the loop is ours: one thread reads messages, the main thread handles
-//! them in order, linting each changed document once per batch of
-//! messages. A panic while handling a message is caught and logged; the
-//! server goes on.
+//! scaffold: its message types and their serialization) with `lsp-types`;
+//! the reading ([`transport`]: bounded frames, bad ones skipped) and the
+//! loop are ours: one thread reads messages, the main thread handles them
+//! in order, linting each changed document once per batch of messages. A
+//! panic while handling a message is caught and logged; the server goes
+//! on.
 
 pub mod actions;
 pub mod lint;
 pub mod position;
 pub mod suppression;
+pub mod transport;
 pub mod uri;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -77,8 +79,8 @@ fn read_loop(tx: mpsc::Sender<Event>) {
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
     loop {
-        let event = match Message::read(&mut input) {
-            Ok(Some(m)) => {
+        let event = match transport::read(&mut input) {
+            Ok(Some(transport::Frame::Message(m))) => {
                 let exit = matches!(&m, Message::Notification(n) if n.method == "exit");
                 let sent = tx.send(Event::Message(m));
                 if exit || sent.is_err() {
@@ -86,11 +88,8 @@ fn read_loop(tx: mpsc::Sender<Event>) {
                 }
                 continue;
             }
+            Ok(Some(transport::Frame::Malformed(e))) => Event::Malformed(e),
             Ok(None) => Event::End(None),
-            // Every error consumed input, so reading on makes progress.
-            Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-                Event::Malformed(e.to_string())
-            }
             Err(e) => Event::End(Some(e.to_string())),
         };
         let end = matches!(event, Event::End(_));
