@@ -26,15 +26,15 @@ fn compose(web: &str) -> String {
 
 /// A project: `compose.yaml` (on disk without findings: the server must
 /// lint the editor's text), its override file, a `.dockmaster.yml` that
-/// turns the noisy rules off, a `.env`; `.git` ends the configuration
-/// search.
+/// selects the rules the tests look at (rules added later do not change
+/// them), a `.env`; `.git` ends the configuration search.
 fn project() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path();
     std::fs::create_dir(p.join(".git")).unwrap();
     std::fs::write(
         p.join(".dockmaster.yml"),
-        "ignore: [healthcheck-missing, resource-limits, log-rotation, restart-policy, image-digest]\n",
+        "select: [privileged, no-new-privileges, cap-add, interpolation-unset, schema, yaml-syntax]\n",
     )
     .unwrap();
     std::fs::write(p.join(".env"), "PG_TAG=16\n").unwrap();
@@ -327,8 +327,8 @@ fn a_session_in_utf8() {
     let published = c.diagnostics(&uri);
     let in_override = c.diagnostics(&override_uri);
     assert_eq!(published["version"], 1);
-    // `.dockmaster.yml` turned the noisy rules off; `.env` and the
-    // process environment set the variables (no `interpolation-unset`).
+    // `.dockmaster.yml` selected the rules; `.env` and the process
+    // environment set the variables (no `interpolation-unset`).
     assert_eq!(
         codes(&published),
         ["no-new-privileges", "no-new-privileges", "privileged"]
