@@ -245,3 +245,34 @@ fn cross_file_rules_see_the_merged_project() {
         "{alone}"
     );
 }
+
+/// Without `--preset`, a base file is linted as production and its merged
+/// `compose.override.yaml` as development: the override's port published
+/// on every interface (off in development) is not reported, while the
+/// base's findings keep their production severities. `--preset production`
+/// judges both files as production.
+#[test]
+fn findings_in_the_override_file_take_the_development_preset() {
+    let args = |preset: Option<&str>| {
+        let mut a = vec!["check", "--no-env", "--no-config", "--format", "compact"];
+        if let Some(p) = preset {
+            a.extend(["--preset", p]);
+        }
+        a.push("fixtures/projects/override");
+        let (_, out, _) = run(&a);
+        out
+    };
+    let by_file = args(None);
+    assert!(!by_file.contains("[port-all-interfaces]"), "{by_file}");
+    assert!(
+        by_file.contains("compose.yaml:5:3: warning[resource-limits]"),
+        "{by_file}"
+    );
+    let production = args(Some("production"));
+    assert!(
+        production.contains("compose.override.yaml:13:9: warning[port-all-interfaces]"),
+        "{production}"
+    );
+    let development = args(Some("development"));
+    assert!(!development.contains("[resource-limits]"), "{development}");
+}
