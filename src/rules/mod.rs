@@ -19,6 +19,7 @@ pub mod edits;
 pub mod facts;
 pub mod knowledge;
 pub mod operability;
+pub mod reference;
 pub mod reliability;
 pub mod security;
 pub mod suppressions;
