@@ -307,6 +307,10 @@ fn check(args: &CheckArgs) -> ExitCode {
     let (mut jobs, mut errors) = plan(args);
     let finder = config::Finder::default();
     if let Err(e) = run::attach_configs(&mut jobs, args, &finder) {
+        if let Some(message) = &e.unreadable {
+            eprintln!("dockmaster: error: {message}");
+            return ExitCode::from(EXIT_ERROR);
+        }
         let mut out = String::new();
         let report = e.report();
         report::human::render_errors(&report, use_color_stderr(args.color), 100, &mut out);

@@ -114,9 +114,15 @@ pub fn io_message(e: &std::io::Error) -> String {
                 "too many levels of symbolic links (a symlink loop?)".to_string()
             } else {
                 let s = e.to_string();
-                match s.find(" (os error") {
-                    Some(i) => s[..i].to_string(),
-                    None => s,
+                let s = match s.find(" (os error") {
+                    Some(i) => &s[..i],
+                    None => &s,
+                };
+                // `Is a directory` reads as the middle of a sentence.
+                let mut chars = s.chars();
+                match chars.next() {
+                    Some(c) => c.to_lowercase().chain(chars).collect(),
+                    None => String::new(),
                 }
             }
         }
