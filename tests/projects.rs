@@ -276,3 +276,50 @@ fn findings_in_the_override_file_take_the_development_preset() {
     let development = args(Some("development"));
     assert!(!development.contains("[resource-limits]"), "{development}");
 }
+
+/// Compose always sets `COMPOSE_PROJECT_NAME` for interpolation: the
+/// environment's value, else the files' `name:` (interpolated and
+/// normalized), else the project directory's name. It is never unset.
+#[test]
+fn compose_project_name_is_always_set() {
+    use dockmaster::load::{Input, Limits, load_project};
+    let value = |files: &[(&str, &str)]| -> (String, bool) {
+        let inputs: Vec<Input> = files
+            .iter()
+            .map(|(p, t)| Input::text(*p, t.as_bytes().to_vec()))
+            .collect();
+        let loaded = load_project(&inputs, &Limits::default()).unwrap();
+        let unset = loaded
+            .problems
+            .iter()
+            .chain(loaded.files.iter().flat_map(|f| &f.yaml.problems))
+            .any(|p| p.message.contains("COMPOSE_PROJECT_NAME"));
+        let image = loaded
+            .root
+            .as_ref()
+            .and_then(|r| r.get("services")?.get("app")?.get("image")?.as_str())
+            .unwrap_or_default()
+            .to_string();
+        (image, unset)
+    };
+    let app = "services:\n  app:\n    image: ${COMPOSE_PROJECT_NAME}-app:1\n";
+    assert_eq!(
+        value(&[("shop/Web_Store/compose.yaml", app)]),
+        ("web_store-app:1".to_string(), false)
+    );
+    assert_eq!(
+        value(&[(
+            "shop/compose.yaml",
+            &format!("name: ${{PREFIX:-My}}Shop\n{app}")
+        )]),
+        ("myshop-app:1".to_string(), false)
+    );
+    // The last file that names the project wins.
+    assert_eq!(
+        value(&[
+            ("shop/compose.yaml", &format!("name: first\n{app}")),
+            ("shop/compose.prod.yaml", "name: second\n"),
+        ]),
+        ("second-app:1".to_string(), false)
+    );
+}
