@@ -223,3 +223,67 @@ fn suppressions_silence_exactly_their_finding_in_the_corpus() {
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
     assert!(offered > 1000, "{offered}");
 }
+
+/// A value from an anchor is reported once per service that merges it, at
+/// the anchor with the merge site as a related label: each service's
+/// suppression goes on its own merge line, not on the shared anchor line
+/// (which would silence the rule for every service).
+#[test]
+fn a_merged_value_is_suppressed_at_each_merge_site() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    let path = dir.path().join("compose.yaml");
+    let text = "x-defaults: &defaults\n  privileged: true\n\nservices:\n  builder:\n    <<: *defaults\n    image: moby/buildkit:v0.18.2\n  worker:\n    <<: *defaults\n    image: busybox:1.36\n";
+    let doc = document(&path, text.to_string());
+    let ws = Workspace::new(Encoding::Utf8, dir.path(), std::iter::once(&doc));
+    let entries = lint(&doc, &ws).by_uri[&doc.uri].clone();
+    let mut layouts = Layouts::default();
+    let mut seen = Vec::new();
+    for e in entries.iter().filter(|e| e.id == Some("privileged")) {
+        let actions = code_actions(
+            &[e],
+            e.diagnostic.range,
+            &[],
+            None,
+            Encoding::Utf8,
+            &mut layouts,
+        );
+        let Some(CodeActionOrCommand::CodeAction(a)) = actions.iter().find(
+            |a| matches!(a, CodeActionOrCommand::CodeAction(a) if a.title.starts_with("Suppress")),
+        ) else {
+            panic!("no suppression for {:?}", e.diagnostic.message);
+        };
+        let edits: Vec<&TextEdit> = a
+            .edit
+            .as_ref()
+            .unwrap()
+            .changes
+            .iter()
+            .flatten()
+            .flat_map(|(_, v)| v)
+            .collect();
+        let edited = apply_utf8(text, &edits.into_iter().cloned().collect::<Vec<_>>());
+        seen.push((a.title.clone(), edited));
+    }
+    seen.sort();
+    assert_eq!(
+        seen,
+        [
+            (
+                "Suppress `privileged` for service `builder` (line 6 of compose.yaml)".to_string(),
+                text.replacen(
+                    "    <<: *defaults\n",
+                    "    <<: *defaults  # dockmaster: ignore[privileged]\n",
+                    1
+                ),
+            ),
+            (
+                "Suppress `privileged` for service `worker` (line 9 of compose.yaml)".to_string(),
+                text.replace(
+                    "    <<: *defaults\n    image: busybox",
+                    "    <<: *defaults  # dockmaster: ignore[privileged]\n    image: busybox"
+                ),
+            ),
+        ]
+    );
+}

@@ -89,15 +89,21 @@ fn suppress_action(entry: &Entry, encoding: Encoding, layouts: &mut Layouts) -> 
         let title = match &t.kind {
             TargetKind::Finding => format!("Suppress `{id}` on this line"),
             TargetKind::Service(name) => format!("Suppress `{id}` in service `{name}`"),
-            TargetKind::Related => format!(
-                "Suppress `{id}` at line {} of {}",
-                t.line + 1,
-                t.file
+            TargetKind::Related(service) => {
+                let file = t
+                    .file
                     .path
                     .file_name()
                     .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default()
-            ),
+                    .unwrap_or_default();
+                match service {
+                    Some(name) => format!(
+                        "Suppress `{id}` for service `{name}` (line {} of {file})",
+                        t.line + 1
+                    ),
+                    None => format!("Suppress `{id}` at line {} of {file}", t.line + 1),
+                }
+            }
         };
         return Some(action(t, title, span, text));
     }

@@ -154,8 +154,9 @@ pub enum TargetKind {
     /// The key line of the service holding the finding: the comment
     /// silences the rule in the whole service.
     Service(String),
-    /// The line of a related label (a merge site...).
-    Related,
+    /// The line of a related label (a merge site...), in the service
+    /// named.
+    Related(Option<String>),
 }
 
 /// A published diagnostic and what code actions and hovers need of it.
@@ -427,10 +428,24 @@ fn convert(
 }
 
 /// The lines a suppression comment for `d` may sit on, as the suppression
-/// engine matches them: the line where the finding starts, the key line of
-/// the service holding it (the comment then silences the rule in the whole
-/// service), the lines of its related labels.
+/// engine matches them, best first. For a finding inside a service: the
+/// line where it starts, then the service's key line (the comment then
+/// silences the rule in the whole service), then its related labels' lines.
+/// For a finding whose text lies outside every service but that is
+/// reported for one (a value from an anchor, shown with the service's merge
+/// site): the related labels inside services first, since a comment on the
+/// anchor's line would silence the rule for every service that merges it.
 fn targets(d: &Diagnostic, project: &Project, ws: &Workspace<'_>) -> Vec<Target> {
+    let service_of = |span: Span| {
+        project.services.values().find(|s| {
+            let body = if s.span.file == s.name.span.file {
+                s.name.span.to(s.span)
+            } else {
+                s.name.span
+            };
+            body.contains(span)
+        })
+    };
     let mut out: Vec<Target> = Vec::new();
     let mut push = |span: Span, kind: TargetKind| {
         let file = project.sources.get(span.file);
@@ -449,19 +464,26 @@ fn targets(d: &Diagnostic, project: &Project, ws: &Workspace<'_>) -> Vec<Target>
             client_bom: ws.client_bom(file),
         });
     };
-    push(d.primary.span, TargetKind::Finding);
-    for s in project.services.values() {
-        let body = if s.span.file == s.name.span.file {
-            s.name.span.to(s.span)
-        } else {
-            s.name.span
-        };
-        if body.contains(d.primary.span) {
+    let related_service = |l: &crate::diag::Label| service_of(l.span).map(|s| s.name.value.clone());
+    match service_of(d.primary.span) {
+        Some(s) => {
+            push(d.primary.span, TargetKind::Finding);
             push(s.name.span, TargetKind::Service(s.name.value.clone()));
+            for l in &d.related {
+                push(l.span, TargetKind::Related(related_service(l)));
+            }
         }
-    }
-    for l in &d.related {
-        push(l.span, TargetKind::Related);
+        None => {
+            for l in &d.related {
+                if let Some(name) = related_service(l) {
+                    push(l.span, TargetKind::Related(Some(name)));
+                }
+            }
+            push(d.primary.span, TargetKind::Finding);
+            for l in &d.related {
+                push(l.span, TargetKind::Related(None));
+            }
+        }
     }
     out
 }
