@@ -146,7 +146,8 @@ pub struct CheckArgs {
 
     /// Lint with this preset. Without it, files named like
     /// `compose.override.*`, `*.dev.*`, `*.development.*`, `*.local.*` or
-    /// `*.test.*` are linted as development, others as production.
+    /// `*.test.*` (also `dev.compose.yaml`...) are linted as development,
+    /// others as production.
     #[arg(long, value_enum)]
     pub preset: Option<PresetArg>,
 
@@ -164,8 +165,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub env_file: Vec<PathBuf>,
 
-    /// Interpolate with only the defaults written in the files: ignore the
-    /// process environment and `.env` (reproducible results).
+    /// Interpolate with only what the files and the command line say: ignore
+    /// the process environment and `.env` (reproducible results); files
+    /// given with `--env-file` are still read.
     #[arg(long)]
     pub no_env: bool,
 
