@@ -44,7 +44,7 @@ use crate::source::display_path;
 use crate::span::{FileId, Span};
 
 /// Most rounds of fixes applied to one project.
-pub const MAX_ROUNDS: usize = 20;
+pub const MAX_ROUNDS: usize = 50;
 
 /// The rules whose new findings mean that a fix broke a file.
 pub const GUARDED: [&str; 3] = ["yaml-syntax", "schema", "duplicate-key"];
