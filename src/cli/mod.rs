@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod discover;
+pub mod fix;
 pub mod output;
 pub mod run;
 
@@ -386,6 +387,12 @@ fn check(args: &CheckArgs) -> ExitCode {
         } else {
             pending.push(None);
         }
+    }
+    if args.fix || args.diff {
+        let profiles = profiles.as_deref();
+        return fix::check(
+            args, &jobs, &options, &selection, profiles, &outputs, pending, errors,
+        );
     }
     let (mut report, load_errors, fails) = run::lint(
         &jobs,

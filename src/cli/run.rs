@@ -9,8 +9,10 @@ use rayon::prelude::*;
 use crate::cli::Job;
 use crate::cli::args::{CheckArgs, FailOn};
 use crate::config::{self, Config, ConfigError};
-use crate::diag::{Level, Severity};
-use crate::load::LoadOptions;
+use crate::diag::{Diagnostic, Level, Severity};
+use crate::load::project::LoadError;
+use crate::load::{Input, LoadOptions};
+use crate::model::Project;
 use crate::report::{self, Report};
 use crate::rules::{self, OptionValue, Settings};
 
@@ -226,7 +228,7 @@ fn absolute(p: &Path) -> std::path::PathBuf {
 }
 
 /// The failure threshold of a job.
-fn threshold(job: &Job, cli: Option<FailOn>) -> Severity {
+pub fn threshold(job: &Job, cli: Option<FailOn>) -> Severity {
     match cli {
         Some(FailOn::Error) => Severity::Error,
         Some(FailOn::Warning) => Severity::Warning,
@@ -253,6 +255,31 @@ fn load_options(job: &Job, base: &LoadOptions) -> LoadOptions {
     o
 }
 
+/// Load and lint one job from `inputs` (the job's own, or the same files
+/// with other contents, as `--fix` does): the findings left after the
+/// suppression comments.
+pub fn lint_job(
+    job: &Job,
+    inputs: &[Input],
+    options: &LoadOptions,
+    selection: &Selection,
+    profiles: Option<&[String]>,
+) -> Result<(Project, Vec<Diagnostic>), Vec<LoadError>> {
+    let loaded = crate::load::load_project_with(inputs, &load_options(job, options))?;
+    let project = crate::model::build_with(loaded, profiles);
+    let settings = settings(job, selection);
+    let mut diags = rules::run(&project, &settings);
+    if let Some(c) = &job.config {
+        diags.extend(
+            crate::config::policy::run(&project, &c.policies)
+                .into_iter()
+                .filter(|d| settings.runs_policy(d.rule)),
+        );
+    }
+    let diags = crate::suppress::apply(&project, diags, &settings).kept;
+    Ok((project, diags))
+}
+
 /// Lint the jobs in parallel; results in deterministic order. Returns the
 /// report, the errors (files that could not be read) and whether a finding
 /// reached its job's failure threshold.
@@ -266,27 +293,12 @@ pub fn lint(
     let results: Vec<_> = jobs
         .par_iter()
         .map(|job| {
-            let loaded = crate::load::load_project_with(&job.inputs, &load_options(job, options));
-            match loaded {
-                Ok(loaded) => {
-                    let project = crate::model::build_with(loaded, profiles);
-                    let settings = settings(job, selection);
-                    let mut diags = rules::run(&project, &settings);
-                    if let Some(c) = &job.config {
-                        diags.extend(
-                            crate::config::policy::run(&project, &c.policies)
-                                .into_iter()
-                                .filter(|d| settings.runs_policy(d.rule)),
-                        );
-                    }
-                    let diags = crate::suppress::apply(&project, diags, &settings).kept;
-                    let t = threshold(job, fail_on);
-                    let fails = diags.iter().any(|d| d.severity >= t);
-                    let files = project.sources.len();
-                    Ok((Arc::new(project.sources), diags, files, fails))
-                }
-                Err(errors) => Err(errors),
-            }
+            lint_job(job, &job.inputs, options, selection, profiles).map(|(project, diags)| {
+                let t = threshold(job, fail_on);
+                let fails = diags.iter().any(|d| d.severity >= t);
+                let files = project.sources.len();
+                (Arc::new(project.sources), diags, files, fails)
+            })
         })
         .collect();
     let mut report = Report::default();
