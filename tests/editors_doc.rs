@@ -107,6 +107,8 @@ fn the_run_on_save_pattern_matches_compose_files() {
         "values.yaml",
         "my-compose.yaml",
         "compose.json",
+        "composer.yaml",
+        "compose-dev.yml",
     ] {
         let path = format!("/home/me/project/{name}");
         assert_eq!(

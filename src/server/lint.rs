@@ -259,6 +259,7 @@ pub fn lint(doc: &Document, ws: &Workspace<'_>) -> Outcome {
         .map(|v| v.split(',').map(|p| p.trim().to_string()).collect());
     match run::lint_job(
         &job,
+        &job.inputs,
         &LoadOptions::default(),
         &Selection::default(),
         profiles.as_deref(),
