@@ -232,3 +232,60 @@ fn a_configuration_that_is_not_yaml() {
     assert_eq!(code, 2);
     assert!(err.contains(".dockmaster.yml:2:"), "{err}");
 }
+
+/// The configuration errors the first snapshot does not show: wrong types
+/// for every kind of key, rule options, variables, overrides, a root that
+/// is not a mapping, an unreadable file.
+#[test]
+fn every_other_configuration_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "compose.yaml",
+        "services:\n  web:\n    image: nginx:1.27\n",
+    );
+    write(
+        d,
+        ".dockmaster.yml",
+        "\
+one-shot: migrate
+env-files: [.env, [nested]]
+no-env: maybe
+require-reason: [true]
+variables:
+  TAG: [1, 2]
+trusted-registries: {a: b}
+rules:
+  image-tag:
+    mutable-tags: unstable
+    colour: red
+  image-registry:
+    level: loud
+overrides:
+  - just-a-string
+  - files: '**/*.yaml'
+    rules: [schema]
+",
+    );
+    let (code, out, err) = run_in(d, &["check", "--color", "never"]);
+    assert_eq!(code, 2);
+    assert_eq!(out, "");
+    insta::assert_snapshot!("wrong_types", err);
+
+    for (name, text) in [
+        ("not_a_mapping", "- preset: production\n"),
+        ("rules_not_a_mapping", "rules: [schema]\n"),
+        ("variables_not_a_mapping", "variables: TAG=1\n"),
+        ("overrides_not_a_list", "overrides: {files: x}\n"),
+    ] {
+        write(d, ".dockmaster.yml", text);
+        let (code, _, err) = run_in(d, &["check", "--color", "never"]);
+        assert_eq!(code, 2, "{name}");
+        insta::assert_snapshot!(name, err);
+    }
+
+    let (code, _, err) = run_in(d, &["check", "--color", "never", "--config", "missing.yml"]);
+    assert_eq!(code, 2);
+    insta::assert_snapshot!("unreadable", err);
+}

@@ -68,3 +68,52 @@ fn policy_errors_are_positioned() {
     assert_eq!(code, 2);
     insta::assert_snapshot!(err);
 }
+
+/// The policy errors the first snapshot does not show.
+#[test]
+fn every_other_policy_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("compose.yaml"),
+        "services:\n  web:\n    image: nginx:1.27\n",
+    )
+    .unwrap();
+    let cases = [
+        ("policies_not_a_list", "policies: {id: x}\n"),
+        (
+            "shapes",
+            "\
+policies:
+  - just-a-string
+  - message: no id
+    assert: [{path: image, required: true}]
+  - id: twice
+    message: x
+    assert: [{path: image, required: true}]
+  - id: twice
+    message: x
+    assert: [{path: image, required: true}]
+  - id: no-assert
+    message: x
+  - id: bad-select
+    message: x
+    select: everything
+    assert: [{path: image, required: true}]
+  - id: bad-assertions
+    message: x
+    assert:
+      - image
+      - required: true
+      - path: deploy..limits
+        required: true
+",
+        ),
+    ];
+    for (name, text) in cases {
+        std::fs::write(d.join(".dockmaster.yml"), text).unwrap();
+        let (code, out, err) = run_in(d, &["check", "--color", "never"]);
+        assert_eq!((code, out.as_str()), (2, ""), "{name}: {err}");
+        insta::assert_snapshot!(name, err);
+    }
+}

@@ -245,3 +245,81 @@ fn cross_file_rules_see_the_merged_project() {
         "{alone}"
     );
 }
+
+/// Without `--preset`, a base file is linted as production and its merged
+/// `compose.override.yaml` as development: the override's port published
+/// on every interface (off in development) is not reported, while the
+/// base's findings keep their production severities. `--preset production`
+/// judges both files as production.
+#[test]
+fn findings_in_the_override_file_take_the_development_preset() {
+    let args = |preset: Option<&str>| {
+        let mut a = vec!["check", "--no-env", "--no-config", "--format", "compact"];
+        if let Some(p) = preset {
+            a.extend(["--preset", p]);
+        }
+        a.push("fixtures/projects/override");
+        let (_, out, _) = run(&a);
+        out
+    };
+    let by_file = args(None);
+    assert!(!by_file.contains("[port-all-interfaces]"), "{by_file}");
+    assert!(
+        by_file.contains("compose.yaml:5:3: warning[resource-limits]"),
+        "{by_file}"
+    );
+    let production = args(Some("production"));
+    assert!(
+        production.contains("compose.override.yaml:13:9: warning[port-all-interfaces]"),
+        "{production}"
+    );
+    let development = args(Some("development"));
+    assert!(!development.contains("[resource-limits]"), "{development}");
+}
+
+/// Compose always sets `COMPOSE_PROJECT_NAME` for interpolation: the
+/// environment's value, else the files' `name:` (interpolated and
+/// normalized), else the project directory's name. It is never unset.
+#[test]
+fn compose_project_name_is_always_set() {
+    use dockmaster::load::{Input, Limits, load_project};
+    let value = |files: &[(&str, &str)]| -> (String, bool) {
+        let inputs: Vec<Input> = files
+            .iter()
+            .map(|(p, t)| Input::text(*p, t.as_bytes().to_vec()))
+            .collect();
+        let loaded = load_project(&inputs, &Limits::default()).unwrap();
+        let unset = loaded
+            .problems
+            .iter()
+            .chain(loaded.files.iter().flat_map(|f| &f.yaml.problems))
+            .any(|p| p.message.contains("COMPOSE_PROJECT_NAME"));
+        let image = loaded
+            .root
+            .as_ref()
+            .and_then(|r| r.get("services")?.get("app")?.get("image")?.as_str())
+            .unwrap_or_default()
+            .to_string();
+        (image, unset)
+    };
+    let app = "services:\n  app:\n    image: ${COMPOSE_PROJECT_NAME}-app:1\n";
+    assert_eq!(
+        value(&[("shop/Web_Store/compose.yaml", app)]),
+        ("web_store-app:1".to_string(), false)
+    );
+    assert_eq!(
+        value(&[(
+            "shop/compose.yaml",
+            &format!("name: ${{PREFIX:-My}}Shop\n{app}")
+        )]),
+        ("myshop-app:1".to_string(), false)
+    );
+    // The last file that names the project wins.
+    assert_eq!(
+        value(&[
+            ("shop/compose.yaml", &format!("name: first\n{app}")),
+            ("shop/compose.prod.yaml", "name: second\n"),
+        ]),
+        ("second-app:1".to_string(), false)
+    );
+}

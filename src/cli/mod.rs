@@ -125,6 +125,26 @@ pub struct Job {
     pub walked: bool,
 }
 
+/// A `COMPOSE_*` setting as Compose reads it: from the process
+/// environment, else from `--env-file` files or the `.env` of the working
+/// directory; never with `--no-env`. Empty values count as unset.
+fn compose_var(args: &CheckArgs, name: &str) -> Option<String> {
+    if args.no_env {
+        return None;
+    }
+    let options = EnvOptions {
+        no_env: false,
+        env_files: args.env_file.clone(),
+        extra: Vec::new(),
+        process: None,
+    };
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    // An unreadable or malformed env file is reported when the project
+    // loads; here it only means the setting is not there.
+    let env = crate::load::env::Environment::load(&cwd, &options).ok()?;
+    env.get(name).filter(|v| !v.is_empty()).map(str::to_string)
+}
+
 /// Decide which files to lint, grouped into projects: the files of one
 /// `-f` list; a base file with the override file beside it; every other
 /// file alone.
@@ -162,9 +182,9 @@ fn plan(args: &CheckArgs) -> (Vec<Job>, Vec<String>) {
     }
     if args.paths.is_empty() && args.file.is_empty() {
         let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-        if let Some(list) = std::env::var_os("COMPOSE_FILE").filter(|v| !v.is_empty()) {
-            let list = list.to_string_lossy().into_owned();
-            let sep = std::env::var("COMPOSE_PATH_SEPARATOR").unwrap_or_else(|_| ":".to_string());
+        if let Some(list) = compose_var(args, "COMPOSE_FILE") {
+            let sep =
+                compose_var(args, "COMPOSE_PATH_SEPARATOR").unwrap_or_else(|| ":".to_string());
             let files = list
                 .split(sep.as_str())
                 .filter(|f| !f.is_empty())
@@ -288,6 +308,7 @@ fn check(args: &CheckArgs) -> ExitCode {
             no_env: args.no_env,
             env_files: args.env_file.clone(),
             extra: Vec::new(),
+            process: None,
         },
     };
     let outputs = match output::pair(&args.format, &args.output) {
@@ -307,6 +328,10 @@ fn check(args: &CheckArgs) -> ExitCode {
     let (mut jobs, mut errors) = plan(args);
     let finder = config::Finder::default();
     if let Err(e) = run::attach_configs(&mut jobs, args, &finder) {
+        if let Some(message) = &e.unreadable {
+            eprintln!("dockmaster: error: {message}");
+            return ExitCode::from(EXIT_ERROR);
+        }
         let mut out = String::new();
         let report = e.report();
         report::human::render_errors(&report, use_color_stderr(args.color), 100, &mut out);
@@ -322,9 +347,7 @@ fn check(args: &CheckArgs) -> ExitCode {
                 .collect(),
         )
     } else {
-        std::env::var("COMPOSE_PROFILES")
-            .ok()
-            .filter(|v| !v.is_empty() && !args.no_env)
+        compose_var(args, "COMPOSE_PROFILES")
             .map(|v| v.split(',').map(|p| p.trim().to_string()).collect())
     };
     // Destinations are checked before linting: a usage error or an

@@ -113,15 +113,19 @@ pub fn settings(job: &Job, selection: &Selection) -> Settings {
         .map(|c| c.applies(&absolute(first)))
         .unwrap_or_default();
     let mut preset = job.preset;
+    let mut by_file = !job.preset_explicit;
     if !job.preset_explicit {
         if let Some(p) = config.and_then(|c| c.preset) {
             preset = p;
+            by_file = false;
         }
         if let Some(p) = overrides.iter().rev().find_map(|o| o.preset) {
             preset = p;
+            by_file = false;
         }
     }
     let mut s = Settings::new(preset);
+    s.preset_by_file = by_file;
     if let Some(c) = config {
         s.one_shot = c.one_shot.clone();
         s.select = c.select.clone();

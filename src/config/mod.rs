@@ -69,6 +69,9 @@ pub struct Config {
 pub struct ConfigError {
     pub sources: Arc<SourceMap>,
     pub diagnostics: Vec<Diagnostic>,
+    /// For a file that could not be read: the message as one line
+    /// (`PATH: reason`), since there is no text to point into.
+    pub unreadable: Option<String>,
 }
 
 impl ConfigError {
@@ -77,6 +80,7 @@ impl ConfigError {
         let file = sources.add(SourceFile::new(path.to_path_buf(), "", false));
         ConfigError {
             sources: Arc::new(sources),
+            unreadable: Some(format!("{}: {message}", path.display())),
             diagnostics: vec![diagnostic(Span::new(file, 0, 0), message, None)],
         }
     }
@@ -453,6 +457,7 @@ impl Config {
         } else {
             Err(ConfigError {
                 sources: Arc::new(sources),
+                unreadable: None,
                 diagnostics: r.errors,
             })
         }

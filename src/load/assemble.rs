@@ -239,6 +239,7 @@ impl<'a> Assembler<'a> {
                     no_env: false,
                     env_files: env_file_paths.into_iter().filter(|f| f.is_file()).collect(),
                     extra: Vec::new(),
+                    process: None,
                 },
                 env.pairs(),
             ) {

@@ -39,6 +39,9 @@ pub struct EnvOptions {
     /// Variables given explicitly (tests, configuration), winning over the
     /// files but not over the process environment.
     pub extra: Vec<(String, String)>,
+    /// The process environment to use instead of this process's own
+    /// (an embedder linting for another process, tests).
+    pub process: Option<Vec<(String, String)>>,
 }
 
 /// An env file that could not be read or parsed.
@@ -60,6 +63,11 @@ impl Environment {
         self.vars.get(name).map(String::as_str)
     }
 
+    /// Set a variable.
+    pub fn set(&mut self, name: &str, value: String) {
+        self.vars.insert(name.to_string(), value);
+    }
+
     /// Every variable.
     pub fn pairs(&self) -> impl Iterator<Item = (String, String)> + '_ {
         self.vars.iter().map(|(k, v)| (k.clone(), v.clone()))
@@ -67,7 +75,10 @@ impl Environment {
 
     /// Build the environment of a project whose directory is `project_dir`.
     pub fn load(project_dir: &Path, options: &EnvOptions) -> Result<Environment, EnvError> {
-        Environment::load_with(project_dir, options, std::env::vars())
+        match &options.process {
+            Some(vars) => Environment::load_with(project_dir, options, vars.iter().cloned()),
+            None => Environment::load_with(project_dir, options, std::env::vars()),
+        }
     }
 
     /// As [`Environment::load`], with an explicit process environment.

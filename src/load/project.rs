@@ -114,9 +114,15 @@ pub fn io_message(e: &std::io::Error) -> String {
                 "too many levels of symbolic links (a symlink loop?)".to_string()
             } else {
                 let s = e.to_string();
-                match s.find(" (os error") {
-                    Some(i) => s[..i].to_string(),
-                    None => s,
+                let s = match s.find(" (os error") {
+                    Some(i) => &s[..i],
+                    None => &s,
+                };
+                // `Is a directory` reads as the middle of a sentence.
+                let mut chars = s.chars();
+                match chars.next() {
+                    Some(c) => c.to_lowercase().chain(chars).collect(),
+                    None => String::new(),
                 }
             }
         }
@@ -310,18 +316,98 @@ pub fn project_dir(inputs: &[Input]) -> PathBuf {
         .unwrap_or_else(|| PathBuf::from("."))
 }
 
+/// The variable Compose always sets for interpolation to the project name.
+pub const PROJECT_NAME_VAR: &str = "COMPOSE_PROJECT_NAME";
+
+/// The project name as Compose derives it when `COMPOSE_PROJECT_NAME` is not
+/// set: the last top-level `name:` of the files (interpolated, normalized),
+/// else the base name of the project directory, normalized (compose-go
+/// `projectName`, `NormalizeProjectName`).
+pub fn project_name(inputs: &[Input], limits: &Limits, env: &Environment) -> String {
+    let mut from_files: Option<String> = None;
+    for input in inputs {
+        let Some(bytes) = &input.content else {
+            continue;
+        };
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            continue;
+        };
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+        // Parse only a file that can have a top-level `name`: a line that
+        // starts with the key, or a document in flow style.
+        let maybe = text.lines().any(|l| {
+            let t = l.trim_start().trim_start_matches(['"', '\'']);
+            t.starts_with("name") || l.starts_with('{')
+        });
+        if !maybe {
+            continue;
+        }
+        let yaml = yaml::parse(FileId(0), text, limits);
+        for doc in &yaml.documents {
+            let Some(root) = doc.root else { continue };
+            if doc.broken {
+                continue;
+            }
+            let mut resolver = Resolver::new(&yaml, text, limits);
+            let Ok(value) = resolver.resolve_root(root) else {
+                continue;
+            };
+            if let Some(name) = value.get("name").and_then(Value::as_str)
+                && !name.is_empty()
+            {
+                from_files = Some(name.to_string());
+            }
+        }
+    }
+    let normalize = |s: &str| -> String {
+        let kept: String = s
+            .to_lowercase()
+            .chars()
+            .filter(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '-'))
+            .collect();
+        kept.trim_start_matches(['_', '-']).to_string()
+    };
+    if let Some(name) = from_files {
+        let name = normalize(&interpolate::interpolate(&name, env).text);
+        if !name.is_empty() {
+            return name;
+        }
+    }
+    let dir = project_dir(inputs);
+    let dir = std::path::absolute(&dir).unwrap_or(dir);
+    let dir = crate::source::normalize(&dir);
+    dir.file_name()
+        .map(|n| normalize(&n.to_string_lossy()))
+        .unwrap_or_default()
+}
+
 /// Load the files of one project, in Compose's order, and merge them.
 pub fn load_project_with(
     inputs: &[Input],
     options: &LoadOptions,
 ) -> Result<LoadedProject, Vec<LoadError>> {
     let limits = &options.limits;
-    let env = Environment::load(&project_dir(inputs), &options.env).map_err(|e| {
+    let mut env = Environment::load(&project_dir(inputs), &options.env).map_err(|e| {
         vec![LoadError {
             path: e.path.clone(),
             message: e.message,
         }]
     })?;
+    // Read each file once: the project name may come from any of them.
+    let inputs: Vec<Input> = inputs
+        .iter()
+        .map(
+            |i| match (&i.content, read_bytes(&i.path, limits.max_file_size)) {
+                (None, Ok(Ok(bytes))) => Input::text(i.path.clone(), bytes),
+                _ => i.clone(),
+            },
+        )
+        .collect();
+    let inputs = inputs.as_slice();
+    if env.get(PROJECT_NAME_VAR).is_none() {
+        let name = project_name(inputs, limits, &env);
+        env.set(PROJECT_NAME_VAR, name);
+    }
     let mut asm = assemble::Assembler::new(limits);
     let mut errors = Vec::new();
     let mut root: Option<Value> = None;

@@ -19,6 +19,7 @@ pub mod edits;
 pub mod facts;
 pub mod knowledge;
 pub mod operability;
+pub mod reference;
 pub mod reliability;
 pub mod security;
 pub mod style;
@@ -368,6 +369,10 @@ pub struct Settings {
     pub options: Vec<(&'static str, RuleOptions)>,
     /// Services the configuration says run once and exit.
     pub one_shot: Vec<String>,
+    /// The preset came from the first file's name, not from the user: a
+    /// finding in a merged file whose name marks it for development
+    /// (`compose.override.yaml`) gets the development preset's verdict.
+    pub preset_by_file: bool,
 }
 
 impl Settings {
@@ -379,6 +384,7 @@ impl Settings {
             ignore: Vec::new(),
             options: Vec::new(),
             one_shot: Vec::new(),
+            preset_by_file: false,
         }
     }
 
@@ -449,10 +455,54 @@ pub fn resolve_selector(item: &str) -> Result<Vec<&'static str>, String> {
 }
 
 /// Run every enabled rule over a project.
+///
+/// When the preset follows the file names ([`Settings::preset_by_file`])
+/// and a production project merges a development file (the base file with
+/// its `compose.override.yaml`), the rules run in both presets: a finding
+/// that points into the development file takes the development verdict,
+/// every other finding the production one. The development settings of an
+/// override are not production mistakes.
 pub fn run(project: &Project, settings: &Settings) -> Vec<Diagnostic> {
+    let facts = facts::Facts::with_one_shot(project, &settings.one_shot);
+    let dev_files: Vec<crate::span::FileId> =
+        if settings.preset_by_file && settings.preset == Preset::Production {
+            project
+                .files
+                .iter()
+                .map(|f| f.id)
+                .filter(|&id| {
+                    let path = &project.sources.get(id).path;
+                    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                    Preset::for_file_name(name) == Preset::Development
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+    if dev_files.is_empty() {
+        return run_preset(project, &facts, settings, settings.preset);
+    }
+    let in_dev = |d: &Diagnostic| dev_files.contains(&d.primary.span.file);
+    let mut out = run_preset(project, &facts, settings, Preset::Production);
+    out.retain(|d| !in_dev(d));
+    let mut dev = run_preset(project, &facts, settings, Preset::Development);
+    dev.retain(in_dev);
+    out.extend(dev);
+    out
+}
+
+fn run_preset(
+    project: &Project,
+    facts: &facts::Facts<'_>,
+    settings: &Settings,
+    preset: Preset,
+) -> Vec<Diagnostic> {
+    let settings = &Settings {
+        preset,
+        ..settings.clone()
+    };
     let mut out = Vec::new();
     let mut findings = Vec::new();
-    let facts = facts::Facts::with_one_shot(project, &settings.one_shot);
     for rule in ALL {
         let (level, explicit) = settings.level(rule);
         let Some(default_severity) = level.severity() else {
@@ -460,8 +510,8 @@ pub fn run(project: &Project, settings: &Settings) -> Vec<Diagnostic> {
         };
         let cx = Context {
             project,
-            facts: &facts,
-            preset: settings.preset,
+            facts,
+            preset,
             level,
             options: settings.options_for(rule.id),
         };

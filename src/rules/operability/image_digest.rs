@@ -23,7 +23,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let r = &img.reference;
         // No tag or a mutable tag is `image-tag`'s finding.
         let Some(tag) = &r.tag else { continue };
-        if r.digest.is_some() || is_mutable(tag) {
+        // A tag Docker would refuse (`apache/airflow:|version|`, a
+        // documentation template's placeholder) pins nothing.
+        if r.digest.is_some() || is_mutable(tag) || !is_valid_tag(tag) {
             continue;
         }
         let text = format!("{}:{tag}", repository_text(s, img));
@@ -41,5 +43,38 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 "append the digest (`{text}@sha256:...`, from `docker buildx imagetools inspect`): a tag can be pushed again, a digest cannot"
             )),
         );
+    }
+}
+
+/// A tag as Docker's reference grammar allows it: `[A-Za-z0-9_]` then up to
+/// 127 of `[A-Za-z0-9_.-]`.
+fn is_valid_tag(tag: &str) -> bool {
+    let b = tag.as_bytes();
+    let word = |c: &u8| c.is_ascii_alphanumeric() || *c == b'_';
+    !b.is_empty()
+        && b.len() <= 128
+        && word(&b[0])
+        && b[1..].iter().all(|c| word(c) || matches!(c, b'.' | b'-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_valid_tag;
+
+    #[test]
+    fn tags_docker_accepts() {
+        for yes in [
+            "17",
+            "15.12-alpine",
+            "RELEASE.2023-03-20T20-16-18Z",
+            "v4.1-3.0.2",
+            "_x",
+        ] {
+            assert!(is_valid_tag(yes), "{yes}");
+        }
+        for no in ["|version|", ".1", "-rc", "a/b", "{{tag}}", ""] {
+            assert!(!is_valid_tag(no), "{no}");
+        }
+        assert!(!is_valid_tag(&"a".repeat(129)));
     }
 }

@@ -4,8 +4,8 @@
 use crate::diag::Finding;
 use crate::model::Service;
 use crate::model::syntax::Parsed;
-use crate::rules::Context;
 use crate::rules::facts::Image;
+use crate::rules::{Context, OptionKind, OptionSpec};
 
 crate::declare_rule! {
     id: "image-tag",
@@ -14,6 +14,11 @@ crate::declare_rule! {
     development: Info,
     fixable: No,
     summary: "An image without a tag, or with a mutable tag such as `latest`",
+    options: [OptionSpec {
+        name: "mutable-tags",
+        kind: OptionKind::Strings,
+        help: "more tags to report as mutable, besides the built-in list (for example `unstable`, `mainline`)",
+    }],
     check: check,
 }
 
@@ -76,6 +81,8 @@ pub fn repository_text<'a>(s: &'a Service, img: &Image) -> &'a str {
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    let extra = cx.options.strings("mutable-tags").unwrap_or_default();
+    let mutable = |tag: &str| is_mutable(tag) || extra.iter().any(|t| t.eq_ignore_ascii_case(tag));
     for s in cx.project.services.values() {
         let Some(img) = pulled_image(cx, s) else {
             continue;
@@ -99,7 +106,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     "pin a version (`{repo}:<version>`), so that every pull runs the same image"
                 )),
             ),
-            (Some(tag), Some(span)) if is_mutable(tag) => out.push(
+            (Some(tag), Some(span)) if mutable(tag) => out.push(
                 Finding::new(
                     RULE.id,
                     span,

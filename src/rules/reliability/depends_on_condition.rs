@@ -66,12 +66,23 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             {
                 f = f.related(h.key, format!("`{target}` has a healthcheck"));
             }
-            f = f.help(format!(
-                "`{target}` can report when it is ready: write `{target}: {{condition: {HEALTHY}}}` \
-                 under `depends_on` so that `{}` starts only once `{target}` is healthy \
-                 (knowledge card 4)",
-                s.name.value
-            ));
+            let interpolated = matches!(d.service.origin, crate::load::Origin::Pieces(_));
+            f = f.help(if d.short && interpolated {
+                format!(
+                    "`{target}` can report when it is ready, but this entry takes the service's \
+                     name from a variable, and the long form names it as a mapping key, which \
+                     Compose does not interpolate: to wait for `{target}` to be healthy, name it \
+                     literally (`{target}: {{condition: {HEALTHY}}}`) and give up the variable, \
+                     or silence this finding (knowledge card 4)"
+                )
+            } else {
+                format!(
+                    "`{target}` can report when it is ready: write `{target}: {{condition: {HEALTHY}}}` \
+                     under `depends_on` so that `{}` starts only once `{target}` is healthy \
+                     (knowledge card 4)",
+                    s.name.value
+                )
+            });
             if let Some(fix) = fix(cx.project, s, &flagged, i) {
                 f = f.fix(fix);
             }

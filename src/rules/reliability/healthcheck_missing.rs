@@ -1,6 +1,7 @@
 //! `healthcheck-missing`: a service without an effective healthcheck; at
 //! the preset's severity when another service depends on it, at info for
-//! other long-running services.
+//! other long-running services. Services scaled to zero are not started by
+//! `up`, so nothing waits for them.
 
 use crate::diag::{Finding, Severity};
 use crate::model::Service;
@@ -20,7 +21,10 @@ crate::declare_rule! {
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for s in cx.project.services.values() {
         let name = &s.name.value;
-        if cx.facts.is_one_shot(name) || super::is_fragment(cx.project, s) {
+        if cx.facts.is_one_shot(name)
+            || super::scaled_to_zero(s)
+            || super::is_fragment(cx.project, s)
+        {
             continue;
         }
         let health = cx.facts.health(s);

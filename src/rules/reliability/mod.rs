@@ -31,8 +31,10 @@ use crate::span::Span;
 ///   `extends` base (a `base` part in the name: `docker-compose.base.yml`),
 ///   and any service without `image`, `build` or `provider`, which only adds
 ///   to a service defined in another file;
-/// - a service with `extends`, whose base may supply them (`extends` is not
-///   resolved by the loader yet).
+/// - a service whose `extends` could not be followed (a remote or missing
+///   file...): its base may supply them. The loader merges a resolved
+///   `extends` into the service and drops the key, so such a service is
+///   judged with what it inherits.
 pub(crate) fn is_fragment(project: &Project, s: &Service) -> bool {
     if s.extends.is_some() {
         return true;
@@ -47,6 +49,13 @@ pub(crate) fn is_fragment(project: &Project, s: &Service) -> bool {
         .and_then(|n| n.to_str())
         .unwrap_or_default();
     is_partial_file_name(name) || (s.image.is_none() && s.build.is_none() && s.provider.is_none())
+}
+
+/// A service scaled to zero (`scale: 0` or `deploy.replicas: 0`):
+/// `docker compose up` does not start it, nor wait for it; it runs only on
+/// demand (`docker compose run`), so it is not long-running.
+pub(crate) fn scaled_to_zero(s: &Service) -> bool {
+    crate::rules::correctness::replica_count(s).is_some_and(|r| r.count == 0)
 }
 
 /// A file name of an override file or of an `extends` base.
