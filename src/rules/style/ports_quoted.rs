@@ -26,7 +26,7 @@ crate::declare_rule! {
     options: [OptionSpec {
         name: "quote",
         kind: OptionKind::Choice(&["double", "single"]),
-        help: "the quotes ports must use: `double` (the default) or `single`",
+        help: "`double` (the default) or `single`, the quotes ports must use",
     }],
     check: check,
 }
