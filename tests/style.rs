@@ -213,6 +213,37 @@ fn two_merge_keys_block_the_fix() {
     assert_eq!(out, text);
 }
 
+#[test]
+fn each_file_of_a_merged_project_is_judged_on_its_own() {
+    let loaded = load_project(
+        &[
+            Input::text(
+                "compose.yaml",
+                b"services:\n  api:\n    image: a:1\n  web:\n    image: w:1\n".to_vec(),
+            ),
+            Input::text(
+                "compose.override.yaml",
+                b"services:\n  web:\n    ports: [\"80:80\"]\n  cache:\n    image: r:1\n".to_vec(),
+            ),
+        ],
+        &Limits::default(),
+    )
+    .unwrap();
+    let project = dockmaster::model::build(loaded);
+    let diags = rules::run(
+        &project,
+        &Settings::only(Preset::Production, &["services-order"]),
+    );
+    assert_eq!(diags.len(), 1);
+    let file = &project.sources.get(diags[0].primary.span.file).path;
+    assert_eq!(file.to_str(), Some("compose.override.yaml"));
+    assert_eq!(
+        diags[0].message,
+        "service `cache` is out of alphabetical order: it belongs before `web`"
+    );
+    assert!(diags[0].fix.is_some());
+}
+
 /// Line and column (1-based) of a byte offset.
 fn line_col(text: &str, offset: u32) -> (usize, usize) {
     let before = &text[..offset as usize];

@@ -110,9 +110,10 @@ pub fn reorder(view: &FileView<'_>, coll: NodeId, order: &[usize]) -> Result<Opt
     let Some(s0) = (0..order.len()).find(|&s| order[s] != s) else {
         return Ok(None);
     };
-    // Explicit keys win over merged ones wherever they are, and `<<` never
-    // moves, so sorting keeps every merge's outcome; but with two `<<` keys
-    // (a duplicate key Compose rejects) which one counts is not settled.
+    // Explicit keys win over merged ones wherever they are (compose-go
+    // `inlineMergeKeys`: merged keys only fill in missing ones), and `<<`
+    // never moves, so sorting keeps every merge's outcome. Two `<<` keys
+    // are a duplicate key, and YAML tools disagree on which one counts.
     let merges = view
         .entries(coll)
         .iter()
@@ -120,7 +121,7 @@ pub fn reorder(view: &FileView<'_>, coll: NodeId, order: &[usize]) -> Result<Opt
         .count();
     if merges > 1 {
         return Err(
-            "No automatic fix: the mapping has two `<<` merge keys, a duplicate key Compose rejects."
+            "No automatic fix: the mapping has two `<<` merge keys (a duplicate key), and which values win depends on the tool reading it."
                 .to_string(),
         );
     }
