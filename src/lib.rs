@@ -8,13 +8,15 @@
 //!    whose every value keeps its span; schema validation.
 //! 3. [`rules`]: one file per rule, each a check over the model producing
 //!    [`diag::Finding`]s.
-//!    [`suppress`] then applies the suppression comments.
+//!    [`suppress`] then applies the suppression comments; with `--fix`,
+//!    [`fix`] applies the fixes of the findings and lints again.
 //! 4. [`report`]: one module per output format.
 //! 5. [`cli`]: the `dockmaster` command.
 
 pub mod cli;
 pub mod config;
 pub mod diag;
+pub mod fix;
 pub mod load;
 pub mod model;
 pub mod report;

@@ -266,16 +266,33 @@ pub fn apply(project: &Project, diags: Vec<Diagnostic>, settings: &Settings) -> 
                 if used[i][j] {
                     continue;
                 }
-                if rules::find(rule).is_none() {
-                    let hint = did_you_mean(rule, rules::ALL.iter().map(|r| r.id))
+                // A rule or policy that did not run in this run (off in
+                // the preset, not selected, ignored) may well need the
+                // suppression in another run: it cannot be judged here.
+                let ran = match rules::find(rule) {
+                    Some(r) => Some(settings.runs(r)),
+                    None if settings.policies.iter().any(|p| p == rule) => {
+                        Some(settings.runs_policy(rule))
+                    }
+                    None => None,
+                };
+                if ran == Some(false) {
+                    continue;
+                }
+                if ran.is_none() {
+                    let names = rules::ALL
+                        .iter()
+                        .map(|r| r.id)
+                        .chain(settings.policies.iter().map(String::as_str));
+                    let hint = did_you_mean(rule, names)
                         .map(|s| format!("; did you mean `{s}`?"))
                         .unwrap_or_default();
                     kept.push(meta(
                         "unused-suppression",
                         severity,
                         *span,
-                        format!("unknown rule `{rule}` in a suppression{hint}"),
-                        Some("`dockmaster rules` lists the rule ids".to_string()),
+                        format!("unknown rule or policy `{rule}` in a suppression{hint}"),
+                        Some("`dockmaster rules` lists the rule ids; policies are defined in the configuration file".to_string()),
                     ));
                 } else {
                     kept.push(meta(

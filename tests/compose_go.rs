@@ -540,7 +540,7 @@ fn run(corpus: &Path, case: &Case) -> Vec<String> {
         dockmaster::rules::ALL
             .iter()
             .filter(|r| r.category == Category::Correctness)
-            .map(|r| r.id)
+            .map(|r| r.id.to_string())
             .collect(),
     );
     let outcome = dockmaster::check_project(&project, &settings);

@@ -289,3 +289,46 @@ overrides:
     assert_eq!(code, 2);
     insta::assert_snapshot!("unreadable", err);
 }
+
+/// Standard input named with `--stdin-filename` finds the configuration
+/// of that name's directory, as a file would.
+#[test]
+fn stdin_filename_finds_its_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("sub")).unwrap();
+    write(
+        &d.join("sub"),
+        ".dockmaster.yml",
+        "rules:\n  image-tag: error\n",
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dockmaster"))
+        .args([
+            "check",
+            "--no-env",
+            "--format",
+            "compact",
+            "--select",
+            "image-tag",
+            "--stdin-filename",
+            "sub/compose.yaml",
+            "-",
+        ])
+        .current_dir(d)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .and_then(|mut c| {
+            use std::io::Write;
+            c.stdin
+                .take()
+                .unwrap()
+                .write_all(b"services:\n  a:\n    image: nginx\n")?;
+            c.wait_with_output()
+        })
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "sub/compose.yaml:3:12: error[image-tag]: service `a` runs image `nginx` without a tag, which means `latest`\n"
+    );
+}

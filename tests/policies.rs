@@ -12,7 +12,7 @@ fn policies_mirroring_the_cards() {
         "--format",
         "compact",
         "--select",
-        "correctness",
+        "correctness,policies",
         "fixtures/policies/compose.yaml",
     ]);
     assert_eq!(code, 1);
@@ -33,20 +33,35 @@ fn a_policy_finding_can_be_suppressed_and_ignored() {
         "services:\n  web:  # dockmaster: ignore[team-label] owned by everyone\n    image: nginx:1.27\n  db:\n    image: postgres:17\n",
     )
     .unwrap();
-    let (_, out, _) = run_in(
-        d,
-        &[
-            "check",
-            "--no-env",
-            "--format",
-            "compact",
-            "--select",
-            "correctness",
-        ],
-    );
-    assert_eq!(
-        out,
-        "compose.yaml:4:3: warning[team-label]: every service names its team: service `db` has no `labels.team`\n"
+    let lint = |extra: &[&str]| {
+        let mut args = vec!["check", "--no-env", "--format", "compact"];
+        args.extend(extra);
+        let (code, out, err) = run_in(d, &args);
+        (code, out, err)
+    };
+    // Selected by id or with every policy: `web`'s finding is suppressed.
+    let db = "compose.yaml:4:3: warning[team-label]: every service names its team: service `db` has no `labels.team`\n";
+    for select in ["correctness,team-label", "correctness,policies"] {
+        let (_, out, _) = lint(&["--select", select]);
+        assert_eq!(out, db, "--select {select}");
+    }
+    // A selection that does not name it, or `--ignore`: the policy does not
+    // run, and its suppression is not reported as unused.
+    let (code, out, _) = lint(&["--select", "correctness"]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    let (code, out, _) = lint(&[
+        "--select",
+        "correctness,unused-suppression",
+        "--ignore",
+        "team-label",
+    ]);
+    assert_eq!((code, out.as_str()), (0, ""));
+    // A misspelt policy id is an error with a suggestion.
+    let (code, _, err) = lint(&["--select", "team-labels"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("unknown rule, category or policy `team-labels`; did you mean `team-label`?"),
+        "{err}"
     );
 }
 

@@ -73,11 +73,12 @@ fn the_hook_matches_the_names_discovery_treats_as_compose_files() {
         "app.compose.yml",
         "my.app.compose.yaml",
         ".compose.yml",
-        "composer.yaml",
         "Docker-Compose.YML",
         "COMPOSE.YAML",
         "App.Compose.Yml",
         // Not Compose files.
+        "composer.yaml",
+        "composer.lock.yml",
         "compose.json",
         "compose",
         "docker-compose",

@@ -146,7 +146,8 @@ pub struct CheckArgs {
 
     /// Lint with this preset. Without it, files named like
     /// `compose.override.*`, `*.dev.*`, `*.development.*`, `*.local.*` or
-    /// `*.test.*` are linted as development, others as production.
+    /// `*.test.*` (also `dev.compose.yaml`...) are linted as development,
+    /// others as production.
     #[arg(long, value_enum)]
     pub preset: Option<PresetArg>,
 
@@ -164,8 +165,9 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE")]
     pub env_file: Vec<PathBuf>,
 
-    /// Interpolate with only the defaults written in the files: ignore the
-    /// process environment and `.env` (reproducible results).
+    /// Interpolate with only what the files and the command line say: ignore
+    /// the process environment and `.env` (reproducible results); files
+    /// given with `--env-file` are still read.
     #[arg(long)]
     pub no_env: bool,
 
@@ -180,4 +182,19 @@ pub struct CheckArgs {
     /// Largest file to read, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 64 * 1024 * 1024)]
     pub max_file_size: u64,
+
+    /// Apply the safe fixes to the linted files, then report what remains
+    /// (docs/fixes.md). With `-`, print the fixed text on standard output.
+    #[arg(long, help_heading = "Fixes")]
+    pub fix: bool,
+
+    /// With `--fix` or `--diff`, apply the unsafe fixes too (they may change
+    /// how the project runs).
+    #[arg(long, help_heading = "Fixes")]
+    pub unsafe_fixes: bool,
+
+    /// Change nothing: print a unified diff of what `--fix` would change on
+    /// standard output; exit 1 when it would change something.
+    #[arg(long, visible_alias = "dry-run", help_heading = "Fixes")]
+    pub diff: bool,
 }

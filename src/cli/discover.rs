@@ -5,7 +5,8 @@ use std::path::{Path, PathBuf};
 pub use crate::load::{DEFAULT_FILE_NAMES as DEFAULT_NAMES, OVERRIDE_FILE_NAMES as OVERRIDE_NAMES};
 
 /// Whether a file found while walking a directory is a Compose file:
-/// `compose*.y[a]ml`, `docker-compose*.y[a]ml` or `*.compose.y[a]ml`.
+/// `compose*.y[a]ml` (but not `composer*`, PHP's), `docker-compose*.y[a]ml`
+/// or `*.compose.y[a]ml`.
 pub fn is_compose_file_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
     let Some(stem) = lower
@@ -14,7 +15,9 @@ pub fn is_compose_file_name(name: &str) -> bool {
     else {
         return false;
     };
-    stem.starts_with("compose") || stem.starts_with("docker-compose") || stem.ends_with(".compose")
+    (stem.starts_with("compose") && !stem.starts_with("composer"))
+        || stem.starts_with("docker-compose")
+        || stem.ends_with(".compose")
 }
 
 /// The Compose file Docker Compose would pick in `dir` or, failing that, in

@@ -2,6 +2,7 @@
 
 pub mod args;
 pub mod discover;
+pub mod fix;
 pub mod output;
 pub mod run;
 
@@ -125,6 +126,29 @@ pub struct Job {
     pub walked: bool,
 }
 
+/// `path` relative to `base` when both are absolute (`../compose.yaml` for
+/// a file found in a parent directory), else `path` as it is.
+fn relative_to(path: &Path, base: &Path) -> PathBuf {
+    use std::path::Component;
+    if !path.is_absolute() || !base.is_absolute() {
+        return path.to_path_buf();
+    }
+    let p: Vec<Component> = path.components().collect();
+    let b: Vec<Component> = base.components().collect();
+    let common = p.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    if common == 0 {
+        return path.to_path_buf();
+    }
+    let mut out = PathBuf::new();
+    for _ in common..b.len() {
+        out.push("..");
+    }
+    for c in &p[common..] {
+        out.push(c.as_os_str());
+    }
+    out
+}
+
 /// A `COMPOSE_*` setting as Compose reads it: from the process
 /// environment, else from `--env-file` files or the `.env` of the working
 /// directory; never with `--no-env`. Empty values count as unset.
@@ -199,13 +223,7 @@ fn plan(args: &CheckArgs) -> (Vec<Job>, Vec<String>) {
                     }
                     let rel = files
                         .iter()
-                        .map(|f| {
-                            Input::file(
-                                f.strip_prefix(&cwd)
-                                    .map(Path::to_path_buf)
-                                    .unwrap_or_else(|_| f.clone()),
-                            )
-                        })
+                        .map(|f| Input::file(relative_to(f, &cwd)))
                         .collect();
                     groups.push((rel, false));
                 }
@@ -338,6 +356,10 @@ fn check(args: &CheckArgs) -> ExitCode {
         eprint!("{out}");
         return ExitCode::from(EXIT_ERROR);
     }
+    if let Err(e) = selection.check_policies(&jobs) {
+        eprintln!("dockmaster: error: {e}");
+        return ExitCode::from(EXIT_ERROR);
+    }
     let profiles: Option<Vec<String>> = if !args.profile.is_empty() {
         Some(
             args.profile
@@ -365,6 +387,12 @@ fn check(args: &CheckArgs) -> ExitCode {
         } else {
             pending.push(None);
         }
+    }
+    if args.fix || args.diff {
+        let profiles = profiles.as_deref();
+        return fix::check(
+            args, &jobs, &options, &selection, profiles, &outputs, pending, errors,
+        );
     }
     let (mut report, load_errors, fails) = run::lint(
         &jobs,
@@ -449,4 +477,31 @@ fn render(format: Format, report: &Report, args: &CheckArgs, to_stdout: bool) ->
 
 fn terminal_width() -> Option<usize> {
     std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok())
+}
+
+#[cfg(test)]
+mod relative_tests {
+    use super::relative_to;
+    use std::path::{Path, PathBuf};
+
+    #[test]
+    fn paths_relative_to_the_working_directory() {
+        let r = |p: &str, b: &str| relative_to(Path::new(p), Path::new(b));
+        assert_eq!(
+            r("/a/b/compose.yaml", "/a/b"),
+            PathBuf::from("compose.yaml")
+        );
+        assert_eq!(
+            r("/a/compose.yaml", "/a/b/c"),
+            PathBuf::from("../../compose.yaml")
+        );
+        assert_eq!(
+            r("/x/compose.yaml", "/a"),
+            PathBuf::from("../x/compose.yaml")
+        );
+        assert_eq!(
+            r("rel/compose.yaml", "/a"),
+            PathBuf::from("rel/compose.yaml")
+        );
+    }
 }

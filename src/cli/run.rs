@@ -9,38 +9,69 @@ use rayon::prelude::*;
 use crate::cli::Job;
 use crate::cli::args::{CheckArgs, FailOn};
 use crate::config::{self, Config, ConfigError};
-use crate::diag::{Level, Severity};
-use crate::load::LoadOptions;
+use crate::diag::{Diagnostic, Level, Severity};
+use crate::load::project::LoadError;
+use crate::load::{Input, LoadOptions};
+use crate::model::Project;
 use crate::report::{self, Report};
 use crate::rules::{self, OptionValue, Settings};
 
 /// Rule selection from the command line.
 #[derive(Clone, Debug, Default)]
 pub struct Selection {
-    pub select: Option<Vec<&'static str>>,
-    pub ignore: Vec<&'static str>,
+    /// Rule ids (categories expanded), `policies`, policy ids.
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
+    /// Items that name no rule or category: they must be the id of a
+    /// policy in a configuration that applies ([`Selection::check_policies`]).
+    pub pending: Vec<String>,
     /// `--require-reason`.
     pub require_reason: bool,
 }
 
 impl Selection {
     pub fn from_args(args: &CheckArgs) -> Result<Selection, String> {
-        let resolve = |items: &[String]| -> Result<Vec<&'static str>, String> {
+        let mut pending = Vec::new();
+        let mut resolve = |items: &[String]| -> Vec<String> {
             let mut out = Vec::new();
-            for i in items {
-                out.extend(rules::resolve_selector(i.trim())?);
+            for item in items.iter().flat_map(|i| i.split(',')) {
+                let item = item.trim();
+                if item.is_empty() {
+                    continue;
+                }
+                match rules::classify_selector(item) {
+                    rules::Selector::Rules(ids) => out.extend(ids.into_iter().map(String::from)),
+                    rules::Selector::Policies => out.push(rules::POLICIES.to_string()),
+                    rules::Selector::Other(_) => {
+                        pending.push(item.to_string());
+                        out.push(item.to_string());
+                    }
+                }
             }
-            Ok(out)
+            out
         };
+        let select = (!args.select.is_empty()).then(|| resolve(&args.select));
+        let ignore = resolve(&args.ignore);
         Ok(Selection {
-            select: if args.select.is_empty() {
-                None
-            } else {
-                Some(resolve(&args.select)?)
-            },
-            ignore: resolve(&args.ignore)?,
+            select,
+            ignore,
+            pending,
             require_reason: args.require_reason,
         })
+    }
+
+    /// The items that name no rule, category or policy of the jobs'
+    /// configurations: an error each.
+    pub fn check_policies(&self, jobs: &[Job]) -> Result<(), String> {
+        let ids: Vec<String> = jobs
+            .iter()
+            .filter_map(|j| j.config.as_deref())
+            .flat_map(|c| c.policies.iter().map(|p| p.id.to_string()))
+            .collect();
+        match self.pending.iter().find(|p| !ids.contains(p)) {
+            Some(name) => Err(rules::unknown_selector(name, &ids)),
+            None => Ok(()),
+        }
     }
 }
 
@@ -87,10 +118,13 @@ fn attach_found(jobs: &mut [Job], finder: &config::Finder) -> Result<(), ConfigE
         let Some(first) = j.inputs.first() else {
             continue;
         };
-        let path = if first.content.is_some() {
-            // Standard input: look from the current directory.
+        let path = if first.content.is_some() && first.path.as_os_str() == "<stdin>" {
+            // Standard input without `--stdin-filename`: look from the
+            // current directory.
             Path::new("./-").to_path_buf()
         } else {
+            // A file, or standard input named by `--stdin-filename`: look
+            // from its directory.
             first.path.clone()
         };
         j.config = finder.for_file(&path)?;
@@ -164,14 +198,22 @@ pub fn settings(job: &Job, selection: &Selection) -> Settings {
             }
         }
     }
-    if selection.require_reason || config.is_some_and(|c| c.require_reason) {
-        s.overrides
-            .push(("suppression-without-reason", Level::Error));
-    }
     if let Some(select) = &selection.select {
         s.select = Some(select.clone());
     }
-    s.ignore.extend(selection.ignore.iter().copied());
+    s.ignore.extend(selection.ignore.iter().cloned());
+    // Requiring reasons is asked for explicitly: it holds whatever the
+    // selection.
+    if selection.require_reason || config.is_some_and(|c| c.require_reason) {
+        s.overrides
+            .push(("suppression-without-reason", Level::Error));
+        if let Some(select) = &mut s.select {
+            select.push("suppression-without-reason".to_string());
+        }
+    }
+    if let Some(c) = config {
+        s.policies = c.policies.iter().map(|p| p.id.to_string()).collect();
+    }
     s
 }
 
@@ -186,7 +228,7 @@ fn absolute(p: &Path) -> std::path::PathBuf {
 }
 
 /// The failure threshold of a job.
-fn threshold(job: &Job, cli: Option<FailOn>) -> Severity {
+pub fn threshold(job: &Job, cli: Option<FailOn>) -> Severity {
     match cli {
         Some(FailOn::Error) => Severity::Error,
         Some(FailOn::Warning) => Severity::Warning,
@@ -213,6 +255,31 @@ fn load_options(job: &Job, base: &LoadOptions) -> LoadOptions {
     o
 }
 
+/// Load and lint one job from `inputs` (the job's own, or the same files
+/// with other contents, as `--fix` does): the findings left after the
+/// suppression comments.
+pub fn lint_job(
+    job: &Job,
+    inputs: &[Input],
+    options: &LoadOptions,
+    selection: &Selection,
+    profiles: Option<&[String]>,
+) -> Result<(Project, Vec<Diagnostic>), Vec<LoadError>> {
+    let loaded = crate::load::load_project_with(inputs, &load_options(job, options))?;
+    let project = crate::model::build_with(loaded, profiles);
+    let settings = settings(job, selection);
+    let mut diags = rules::run(&project, &settings);
+    if let Some(c) = &job.config {
+        diags.extend(
+            crate::config::policy::run(&project, &c.policies)
+                .into_iter()
+                .filter(|d| settings.runs_policy(d.rule)),
+        );
+    }
+    let diags = crate::suppress::apply(&project, diags, &settings).kept;
+    Ok((project, diags))
+}
+
 /// Lint the jobs in parallel; results in deterministic order. Returns the
 /// report, the errors (files that could not be read) and whether a finding
 /// reached its job's failure threshold.
@@ -226,27 +293,12 @@ pub fn lint(
     let results: Vec<_> = jobs
         .par_iter()
         .map(|job| {
-            let loaded = crate::load::load_project_with(&job.inputs, &load_options(job, options));
-            match loaded {
-                Ok(loaded) => {
-                    let project = crate::model::build_with(loaded, profiles);
-                    let settings = settings(job, selection);
-                    let mut diags = rules::run(&project, &settings);
-                    if let Some(c) = &job.config {
-                        diags.extend(
-                            crate::config::policy::run(&project, &c.policies)
-                                .into_iter()
-                                .filter(|d| !settings.ignore.contains(&d.rule)),
-                        );
-                    }
-                    let diags = crate::suppress::apply(&project, diags, &settings).kept;
-                    let t = threshold(job, fail_on);
-                    let fails = diags.iter().any(|d| d.severity >= t);
-                    let files = project.sources.len();
-                    Ok((Arc::new(project.sources), diags, files, fails))
-                }
-                Err(errors) => Err(errors),
-            }
+            lint_job(job, &job.inputs, options, selection, profiles).map(|(project, diags)| {
+                let t = threshold(job, fail_on);
+                let fails = diags.iter().any(|d| d.severity >= t);
+                let files = project.sources.len();
+                (Arc::new(project.sources), diags, files, fails)
+            })
         })
         .collect();
     let mut report = Report::default();

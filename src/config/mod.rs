@@ -48,8 +48,9 @@ pub struct Config {
     pub dir: PathBuf,
     pub preset: Option<Preset>,
     pub fail_on: Option<Severity>,
-    pub select: Option<Vec<&'static str>>,
-    pub ignore: Vec<&'static str>,
+    /// Rule ids (categories expanded), policy ids and `policies`.
+    pub select: Option<Vec<String>>,
+    pub ignore: Vec<String>,
     pub rules: Vec<(&'static str, RuleConfig)>,
     pub overrides: Vec<Override>,
     pub trusted_registries: Vec<String>,
@@ -105,6 +106,9 @@ fn diagnostic(span: Span, message: String, help: Option<String>) -> Diagnostic {
 /// Collects errors while reading a configuration value.
 pub(crate) struct Reader {
     pub errors: Vec<Diagnostic>,
+    /// Selector items that name no rule or category: policy ids if the
+    /// file defines them (checked once its policies are read).
+    pub pending: Vec<(String, Span)>,
 }
 
 impl Reader {
@@ -211,8 +215,8 @@ impl Reader {
         }
     }
 
-    /// Rule ids or categories.
-    fn selectors(&mut self, v: &Value, what: &str) -> Vec<&'static str> {
+    /// Rule ids or categories, `policies`, or policy ids (checked later).
+    fn selectors(&mut self, v: &Value, what: &str) -> Vec<String> {
         let mut out = Vec::new();
         let items: Vec<&Value> = match &v.kind {
             ValueKind::Seq(items) => items.iter().collect(),
@@ -220,7 +224,7 @@ impl Reader {
                 self.error(
                     v.span,
                     format!(
-                        "{what} must be a list of rule ids or categories, found {}",
+                        "{what} must be a list of rule ids, categories or policy ids, found {}",
                         v.type_name()
                     ),
                 );
@@ -231,13 +235,13 @@ impl Reader {
             let Some(s) = self.string(item, &format!("an item of {what}")) else {
                 continue;
             };
-            match rules::resolve_selector(s) {
-                Ok(ids) => out.extend(ids),
-                Err(e) => self.error_help(
-                    item.span,
-                    e,
-                    "`dockmaster rules` lists the rule ids and categories",
-                ),
+            match rules::classify_selector(s) {
+                rules::Selector::Rules(ids) => out.extend(ids.into_iter().map(String::from)),
+                rules::Selector::Policies => out.push(rules::POLICIES.to_string()),
+                rules::Selector::Other(_) => {
+                    self.pending.push((s.to_string(), item.span));
+                    out.push(s.to_string());
+                }
             }
         }
         out
@@ -406,7 +410,10 @@ impl Config {
         let source = sources.get(id).clone();
         let limits = Limits::default();
         let tree = yaml::parse(id, text, &limits);
-        let mut r = Reader { errors: Vec::new() };
+        let mut r = Reader {
+            errors: Vec::new(),
+            pending: Vec::new(),
+        };
         for p in &tree.problems {
             r.error(p.span, p.message.clone());
         }
@@ -562,6 +569,16 @@ impl Config {
                 _ => {}
             }
         }
+        let ids: Vec<String> = self.policies.iter().map(|p| p.id.to_string()).collect();
+        for (name, span) in std::mem::take(&mut r.pending) {
+            if !ids.contains(&name) {
+                r.error_help(
+                    span,
+                    rules::unknown_selector(&name, &ids),
+                    "`dockmaster rules` lists the rule ids and categories; `policies` selects every policy of this file",
+                );
+            }
+        }
     }
 
     /// The overrides that apply to a project whose first file is `file`.
@@ -710,7 +727,7 @@ mod tests {
         );
         assert_eq!(
             errors("select: schema\n"),
-            ["1:9: `select` must be a list of rule ids or categories, found a string"]
+            ["1:9: `select` must be a list of rule ids, categories or policy ids, found a string"]
         );
         assert_eq!(
             errors("exclude: ['a/[']\n"),
@@ -718,7 +735,7 @@ mod tests {
         );
         assert_eq!(
             errors("ignore: [securty]\n"),
-            ["1:10: unknown rule or category `securty`; did you mean `security`?"]
+            ["1:10: unknown rule, category or policy `securty`; did you mean `security`?"]
         );
         assert_eq!(
             errors("rules:\n  schema:\n    levle: off\n"),

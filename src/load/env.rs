@@ -88,18 +88,19 @@ impl Environment {
         process: impl IntoIterator<Item = (String, String)>,
     ) -> Result<Environment, EnvError> {
         let mut env = Environment::default();
-        if options.no_env {
-            // Only variables given explicitly.
-            env.vars.extend(options.extra.iter().cloned());
-            return Ok(env);
-        }
-        let process: HashMap<String, String> = process.into_iter().collect();
+        // `--no-env`: neither the process environment nor `.env`; only
+        // what is given explicitly (`--env-file` files, extra variables).
+        let process: HashMap<String, String> = if options.no_env {
+            HashMap::new()
+        } else {
+            process.into_iter().collect()
+        };
         let disabled = process
             .get("COMPOSE_DISABLE_ENV_FILE")
             .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "true"));
         let files: Vec<PathBuf> = if !options.env_files.is_empty() {
             options.env_files.clone()
-        } else if disabled {
+        } else if disabled || options.no_env {
             Vec::new()
         } else {
             let dotenv = project_dir.join(".env");

@@ -113,12 +113,13 @@ impl Preset {
     }
 
     /// The preset a file's name implies: `compose.override.*`, `*.dev.*`,
-    /// `*.development.*`, `*.local.*` and `*.test.*` are development files.
+    /// `*.development.*`, `*.local.*` and `*.test.*` are development files,
+    /// and so are `dev.compose.yaml` and the like (the marker first).
     pub fn for_file_name(name: &str) -> Preset {
         let lower = name.to_ascii_lowercase();
         let parts: Vec<&str> = lower.split('.').collect();
         let dev = parts.len() > 2
-            && parts[1..parts.len() - 1]
+            && parts[..parts.len() - 1]
                 .iter()
                 .any(|p| matches!(*p, "override" | "dev" | "development" | "local" | "test"));
         if dev {
@@ -360,11 +361,14 @@ pub struct Settings {
     /// Levels set explicitly (configuration): they override the preset and
     /// any severity a rule chose for a finding.
     pub overrides: Vec<(&'static str, Level)>,
-    /// When set, only these rules run (`--select`); a selected rule that is
-    /// off in the preset runs at warning.
-    pub select: Option<Vec<&'static str>>,
-    /// Rules that do not run (`--ignore`).
-    pub ignore: Vec<&'static str>,
+    /// When set, only these rules and policies run (`--select`; categories
+    /// are expanded, [`POLICIES`] stands for every policy); a selected rule
+    /// that is off in the preset runs at warning.
+    pub select: Option<Vec<String>>,
+    /// Rules and policies that do not run (`--ignore`).
+    pub ignore: Vec<String>,
+    /// The ids of the configuration's custom policies.
+    pub policies: Vec<String>,
     /// Options per rule from the configuration file.
     pub options: Vec<(&'static str, RuleOptions)>,
     /// Services the configuration says run once and exit.
@@ -382,6 +386,7 @@ impl Settings {
             overrides: Vec::new(),
             select: None,
             ignore: Vec::new(),
+            policies: Vec::new(),
             options: Vec::new(),
             one_shot: Vec::new(),
             preset_by_file: false,
@@ -401,7 +406,7 @@ impl Settings {
     /// Only the given rules.
     pub fn only(preset: Preset, ids: &[&'static str]) -> Settings {
         Settings {
-            select: Some(ids.to_vec()),
+            select: Some(ids.iter().map(|i| i.to_string()).collect()),
             ..Settings::new(preset)
         }
     }
@@ -417,7 +422,13 @@ impl Settings {
     /// The level a rule runs at, and whether a configured level overrides
     /// the severities the rule chooses itself.
     pub fn level(&self, rule: &Rule) -> (Level, bool) {
-        if self.ignore.contains(&rule.id) {
+        let selected = |ids: &[String]| ids.iter().any(|i| i == rule.id);
+        if selected(&self.ignore) {
+            return (Level::Off, true);
+        }
+        // A selection limits every rule, whatever level the configuration
+        // gives it.
+        if self.select.as_deref().is_some_and(|ids| !selected(ids)) {
             return (Level::Off, true);
         }
         if let Some(l) = self.explicit(rule) {
@@ -425,11 +436,62 @@ impl Settings {
         }
         let preset = rule.level(self.preset);
         match &self.select {
-            Some(ids) if !ids.contains(&rule.id) => (Level::Off, false),
             Some(_) if preset == Level::Off => (Level::Warning, false),
             _ => (preset, false),
         }
     }
+
+    /// Whether a rule runs in this run (at any level).
+    pub fn runs(&self, rule: &Rule) -> bool {
+        self.level(rule).0 != Level::Off
+    }
+
+    /// Whether a custom policy runs: not ignored, and selected (by id or
+    /// by [`POLICIES`]) when there is a selection.
+    pub fn runs_policy(&self, id: &str) -> bool {
+        let named = |ids: &[String]| ids.iter().any(|i| i == id || i == POLICIES);
+        !named(&self.ignore) && self.select.as_deref().is_none_or(named)
+    }
+}
+
+/// The selector that stands for every custom policy of the configuration.
+pub const POLICIES: &str = "policies";
+
+/// What a `--select`/`--ignore` item names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selector {
+    /// Built-in rules (one rule, or a category's rules).
+    Rules(Vec<&'static str>),
+    /// Every custom policy ([`POLICIES`]).
+    Policies,
+    /// Neither a rule, a category nor `policies`: a policy id if a
+    /// configuration defines it, else an error (the message is ready).
+    Other(String),
+}
+
+/// Classify a selector item.
+pub fn classify_selector(item: &str) -> Selector {
+    if item == POLICIES {
+        return Selector::Policies;
+    }
+    match resolve_selector(item) {
+        Ok(ids) => Selector::Rules(ids),
+        Err(message) => Selector::Other(message),
+    }
+}
+
+/// The error for a selector that names no rule, category or policy.
+pub fn unknown_selector(item: &str, policies: &[String]) -> String {
+    let names = ALL
+        .iter()
+        .map(|r| r.id)
+        .chain(Category::ALL.iter().map(|c| c.as_str()))
+        .chain(std::iter::once(POLICIES))
+        .chain(policies.iter().map(String::as_str));
+    let hint = crate::util::did_you_mean(item, names)
+        .map(|s| format!("; did you mean `{s}`?"))
+        .unwrap_or_default();
+    format!("unknown rule, category or policy `{item}`{hint}")
 }
 
 /// Resolve a `--select`/`--ignore` item: a rule id or a category.
@@ -551,6 +613,8 @@ mod tests {
             "docker-compose.development.yml",
             "compose.local.yml",
             "app.test.yaml",
+            "dev.compose.yaml",
+            "local.docker-compose.yml",
         ] {
             assert_eq!(Preset::for_file_name(dev), Preset::Development, "{dev}");
         }
@@ -560,6 +624,8 @@ mod tests {
             "compose.prod.yaml",
             "dev.yaml",
             "test.yml",
+            "prod.compose.yaml",
+            "developer.compose.yaml",
         ] {
             assert_eq!(Preset::for_file_name(prod), Preset::Production, "{prod}");
         }
