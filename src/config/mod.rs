@@ -330,6 +330,12 @@ impl Reader {
                             OptionKind::String => self
                                 .string(v, &what)
                                 .map(|s| OptionValue::String(s.to_string())),
+                            OptionKind::Choice(choices) => {
+                                let pairs: Vec<(&str, &str)> =
+                                    choices.iter().map(|c| (*c, *c)).collect();
+                                self.choice(v, &what, &pairs)
+                                    .map(|c| OptionValue::String(c.to_string()))
+                            }
                         };
                         if let Some(value) = value {
                             rc.options.set(spec.name, value);
@@ -734,6 +740,12 @@ mod tests {
         assert_eq!(
             errors("rules:\n  schema:\n    levle: off\n"),
             ["3:5: unknown key `levle` in the settings of rule `schema`; did you mean `level`?"]
+        );
+        assert_eq!(
+            errors("rules:\n  ports-quoted:\n    quote: doubel\n"),
+            [
+                "3:12: option `quote` of `ports-quoted` must be one of `double`, `single`, found `doubel`; did you mean `double`?"
+            ]
         );
     }
 

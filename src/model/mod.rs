@@ -46,8 +46,9 @@ pub fn build_with(loaded: LoadedProject, profiles: Option<&[String]>) -> Project
             .into_iter()
             .map(|f| FileFacts {
                 id: f.id,
-                comments: f.yaml.comments,
+                comments: f.yaml.comments.clone(),
                 versions: f.versions,
+                yaml: std::sync::Arc::new(f.yaml),
             })
             .collect(),
         ..Project::default()

@@ -155,6 +155,10 @@ pub struct FileFacts {
     pub comments: Vec<Comment>,
     /// Top-level `version` entries: (key, value) spans, one per document.
     pub versions: Vec<(Span, Span)>,
+    /// The file's YAML tree as written (documents, `<<` keys, anchors and
+    /// aliases unexpanded), for rules about how the file is written (the
+    /// style rules).
+    pub yaml: std::sync::Arc<crate::load::yaml::YamlFile>,
 }
 
 /// A top-level network, volume, secret, config or model.

@@ -22,6 +22,7 @@ pub mod operability;
 pub mod reference;
 pub mod reliability;
 pub mod security;
+pub mod style;
 pub mod suppressions;
 
 /// What a rule is about.
@@ -160,6 +161,9 @@ pub enum OptionKind {
     Strings,
     Bool,
     String,
+    /// One string out of a fixed set (read with [`RuleOptions::string`]);
+    /// the configuration refuses any other value.
+    Choice(&'static [&'static str]),
 }
 
 impl OptionKind {
@@ -168,6 +172,7 @@ impl OptionKind {
             OptionKind::Strings => "a list of strings",
             OptionKind::Bool => "a boolean",
             OptionKind::String => "a string",
+            OptionKind::Choice(_) => "one of the listed strings",
         }
     }
 }
@@ -314,6 +319,14 @@ pub static ALL: &[&Rule] = &[
     &security::read_only_rootfs::RULE,
     &security::devices::RULE,
     &security::image_registry::RULE,
+    &style::services_order::RULE,
+    &style::service_keys_order::RULE,
+    &style::top_level_order::RULE,
+    &style::depends_on_order::RULE,
+    &style::ports_order::RULE,
+    &style::ports_quoted::RULE,
+    &style::volumes_unquoted::RULE,
+    &style::project_name::RULE,
     &suppressions::unused_suppression::RULE,
     &suppressions::suppression_without_reason::RULE,
 ];
