@@ -134,6 +134,19 @@ fn lower_root(project: &mut Project, root: &crate::load::Value) {
 }
 
 impl Project {
+    /// Whether every `include` of the project was followed (none is remote,
+    /// missing or cyclic): the services of included files are then all in
+    /// the model.
+    pub fn includes_followed(&self) -> bool {
+        use crate::load::ProblemKind;
+        !self.problems.iter().any(|p| {
+            matches!(
+                p.kind,
+                ProblemKind::IncludeInvalid | ProblemKind::IncludeRemote
+            )
+        })
+    }
+
     /// The effective (raw) value of a service.
     pub fn raw_service(&self, service: &Service) -> Option<&crate::load::Value> {
         let services = self.root.as_ref()?.get("services")?.as_map()?;

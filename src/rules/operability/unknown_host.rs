@@ -92,10 +92,10 @@ fn is_container_name_of(host: &str, services: &[String]) -> bool {
 
 /// Whether a project's host names are all visible: a whole project (see
 /// [`Project::complete`]: a lone `docker-compose.s3.yml` is usually merged
-/// onto a base file whose services it names) without `include` (its
-/// services are not loaded yet).
+/// onto a base file whose services it names) whose every `include` was
+/// followed (a remote one is not fetched: its services are unknown).
 fn judged(p: &Project) -> bool {
-    p.complete && !p.services.is_empty() && p.include.is_empty()
+    p.complete && !p.services.is_empty() && p.includes_followed()
 }
 
 /// Whether names in a service may resolve through something else than the

@@ -109,12 +109,12 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
 }
 
 /// A project is judged when its services are all visible: it has services
-/// (a file without any is an overlay for another file's services), no
-/// `include` and no `extends` of another file (not followed yet, so their
-/// services' uses are unknown).
+/// (a file without any is an overlay for another file's services), every
+/// `include` was followed, and no `extends` of another file was left
+/// unresolved (remote or missing: the uses there are unknown).
 fn judged(p: &Project) -> bool {
     !p.services.is_empty()
-        && p.include.is_empty()
+        && p.includes_followed()
         && !p
             .services
             .values()
