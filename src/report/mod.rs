@@ -227,6 +227,9 @@ impl Report {
     pub fn finish(&mut self) {
         self.paths.sort();
         self.paths.dedup();
+        // A finding reached through two projects (a file linted alone and
+        // included by another) is kept once: the copy with a fix, then the
+        // most severe, whatever the order of the command line.
         self.items.sort_by_cached_key(|i| {
             (
                 i.path(),
@@ -234,6 +237,8 @@ impl Report {
                 i.diag.rule,
                 i.diag.primary.span.end,
                 i.diag.message.clone(),
+                i.diag.fix.is_none(),
+                std::cmp::Reverse(i.diag.severity),
             )
         });
         self.items.dedup_by(|a, b| {
@@ -318,6 +323,44 @@ mod tests {
         );
         let r = Range::of(&file, Span::new(FileId(0), 5, 5));
         assert_eq!((r.end.line, r.last_line), (2, 2));
+    }
+
+    #[test]
+    fn a_duplicate_keeps_the_copy_with_a_fix_whatever_the_order() {
+        use crate::diag::{Diagnostic, Edit, Fix, Label, Severity};
+        let mut sources = SourceMap::new();
+        let id = sources.add(SourceFile::new("x.yaml".into(), "a: 1\n", false));
+        let sources = Arc::new(sources);
+        let diag = |fix: bool| Diagnostic {
+            rule: "obsolete-version",
+            category: "operability",
+            severity: Severity::Warning,
+            message: "m".to_string(),
+            primary: Label {
+                span: Span::new(id, 0, 1),
+                message: String::new(),
+            },
+            related: Vec::new(),
+            help: None,
+            fix: fix.then(|| {
+                Fix::safe(
+                    "t",
+                    vec![Edit {
+                        span: Span::new(id, 0, 5),
+                        replacement: String::new(),
+                    }],
+                )
+            }),
+        };
+        for order in [[false, true], [true, false]] {
+            let mut r = Report::default();
+            for fix in order {
+                r.extend(sources.clone(), vec![diag(fix)]);
+            }
+            r.finish();
+            assert_eq!(r.items.len(), 1);
+            assert!(r.items[0].diag.fix.is_some(), "{order:?}");
+        }
     }
 
     #[test]
