@@ -51,8 +51,11 @@ pub fn column(project: &Project, span: Span) -> usize {
 
 /// The line break the file uses (`\r\n` or `\n`).
 pub fn newline(project: &Project, span: Span) -> &'static str {
-    let text = &project.sources.get(span.file).text;
-    if text.contains("\r\n") { "\r\n" } else { "\n" }
+    if project.sources.get(span.file).lines.has_crlf() {
+        "\r\n"
+    } else {
+        "\n"
+    }
 }
 
 /// Apply non-overlapping edits to a text (edits are sorted here); an edit
