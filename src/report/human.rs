@@ -10,6 +10,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use miette::{
     Diagnostic as MietteDiagnostic, GraphicalReportHandler, GraphicalTheme, LabeledSpan,
     MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents,
@@ -222,6 +224,9 @@ pub fn render_errors(report: &Report, color: bool, width: usize, out: &mut Strin
         .with_links(false)
         .with_urls(false)
         .with_width(width)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_break_words(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_context_lines(1);
     for item in &report.items {
         let mut rendered = to_miette(item);
@@ -245,22 +250,37 @@ pub fn render(report: &Report, color: bool, width: usize, out: &mut String) {
         .with_links(false)
         .with_urls(false)
         .with_width(width)
+        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
+        .with_break_words(false)
+        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_context_lines(1);
-    for item in &report.items {
-        let rendered = to_miette(item);
-        if handler.render_report(out, &rendered).is_err() {
-            // A label outside the text (never expected): fall back to the
-            // compact line, so nothing is lost.
-            let (line, col) = item.start();
-            out.push_str(&format!(
-                "{}:{line}:{col}: {}[{}]: {}\n",
-                item.path(),
-                item.diag.severity,
-                item.diag.rule,
-                item.diag.message
-            ));
-        }
-        out.push('\n');
+    // Findings are rendered independently, in parallel, and joined in
+    // the report's order.
+    let parts: Vec<String> = report
+        .items
+        .par_iter()
+        .map(|item| {
+            let mut out = String::new();
+            let rendered = to_miette(item);
+            if handler.render_report(&mut out, &rendered).is_err() {
+                // A label outside the text (never expected): fall back to the
+                // compact line, so nothing is lost.
+                let (line, col) = item.start();
+                out.push_str(&format!(
+                    "{}:{line}:{col}: {}[{}]: {}\n",
+                    item.path(),
+                    item.diag.severity,
+                    item.diag.rule,
+                    item.diag.message
+                ));
+            }
+            out.push('\n');
+            out
+        })
+        .collect();
+    out.reserve(parts.iter().map(String::len).sum::<usize>() + 100);
+    for p in parts {
+        out.push_str(&p);
     }
     out.push_str(&report.summary());
     out.push('\n');
