@@ -55,8 +55,10 @@ pub fn run(data: &[u8]) {
     let _ = load_project(&[Input::text("compose.yaml", fixed.into_bytes())], &limits)
         .map(dockmaster::model::build);
 
-    let mut report = Report::default();
-    report.files = project.sources.len();
+    let mut report = Report {
+        files: project.sources.len(),
+        ..Report::default()
+    };
     report.extend(Arc::new(project.sources), outcome.kept);
     report.finish();
     let mut out = String::new();

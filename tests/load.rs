@@ -136,11 +136,19 @@ fn billion_laughs_hits_the_budget() {
 fn deep_nesting_does_not_overflow_the_stack() {
     let dir = tempfile::tempdir().unwrap();
     for (name, text) in [
-        ("flow-seq.yaml", format!("services: {}", "[".repeat(100_000))),
-        ("flow-map.yaml", format!("services: {}", "{a: ".repeat(100_000))),
+        (
+            "flow-seq.yaml",
+            format!("services: {}", "[".repeat(100_000)),
+        ),
+        (
+            "flow-map.yaml",
+            format!("services: {}", "{a: ".repeat(100_000)),
+        ),
         (
             "block.yaml",
-            (0..5_000).map(|i| format!("{}a:\n", "  ".repeat(i))).collect(),
+            (0..5_000)
+                .map(|i| format!("{}a:\n", "  ".repeat(i)))
+                .collect(),
         ),
     ] {
         let path = dir.path().join(name);
@@ -280,9 +288,15 @@ fn hostile_entries_do_not_stop_the_other_files() {
         "bomb/compose.yaml",
         &std::fs::read(common::root().join("fixtures/load/billion-laughs.yaml")).unwrap(),
     );
-    put("deep/compose.yaml", format!("services: {}", "[".repeat(100_000)).as_bytes());
+    put(
+        "deep/compose.yaml",
+        format!("services: {}", "[".repeat(100_000)).as_bytes(),
+    );
     put("binary/compose.yml", &pseudo_random_bytes(100_000));
-    put("utf8/compose.yaml", b"services:\n  web:\n    image: \xff\xfe\n");
+    put(
+        "utf8/compose.yaml",
+        b"services:\n  web:\n    image: \xff\xfe\n",
+    );
     std::fs::create_dir_all(root.join("dir/compose.yaml")).unwrap();
     std::fs::create_dir_all(root.join("fifo")).unwrap();
     let status = std::process::Command::new("mkfifo")
@@ -293,7 +307,10 @@ fn hostile_entries_do_not_stop_the_other_files() {
     std::fs::create_dir_all(root.join("loop")).unwrap();
     std::os::unix::fs::symlink("compose.yaml", root.join("loop/compose.yaml")).unwrap();
     std::os::unix::fs::symlink("..", root.join("loop/up")).unwrap();
-    let locked = put("locked/compose.yaml", b"services:\n  web:\n    image: nginx:1.27\n");
+    let locked = put(
+        "locked/compose.yaml",
+        b"services:\n  web:\n    image: nginx:1.27\n",
+    );
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
     // As root every file is readable: run as `nobody`, for whom the locked
     // file is not (the tree itself must then be readable by others).
@@ -314,10 +331,21 @@ fn hostile_entries_do_not_stop_the_other_files() {
     );
     assert_eq!(r.code, 2, "{}\n{}", r.out, r.err);
     // The valid file and every readable hostile one are linted.
-    assert!(r.out.contains("good/compose.yaml:4:17: error[privileged]"), "{}", r.out);
-    for f in ["bomb/compose.yaml", "deep/compose.yaml", "binary/compose.yml", "utf8/compose.yaml"] {
+    assert!(
+        r.out.contains("good/compose.yaml:4:17: error[privileged]"),
+        "{}",
+        r.out
+    );
+    for f in [
+        "bomb/compose.yaml",
+        "deep/compose.yaml",
+        "binary/compose.yml",
+        "utf8/compose.yaml",
+    ] {
         assert!(
-            r.out.lines().any(|l| l.starts_with(f) && l.contains("error[yaml-syntax]")),
+            r.out
+                .lines()
+                .any(|l| l.starts_with(f) && l.contains("error[yaml-syntax]")),
             "{f}:\n{}",
             r.out
         );
@@ -331,7 +359,12 @@ fn hostile_entries_do_not_stop_the_other_files() {
     );
     assert!(r.err.contains("loop/compose.yaml"), "{}", r.err);
     assert!(r.err.contains("symbolic link loop"), "{}", r.err);
-    assert!(!r.out.contains("fifo/") && !r.err.contains("fifo/"), "{}{}", r.out, r.err);
+    assert!(
+        !r.out.contains("fifo/") && !r.err.contains("fifo/"),
+        "{}{}",
+        r.out,
+        r.err
+    );
 }
 
 #[cfg(unix)]
