@@ -53,8 +53,10 @@ pub fn build_with(loaded: LoadedProject, profiles: Option<&[String]>) -> Project
         ..Project::default()
     };
     if let Some(root) = &root {
-        problems.extend(schema::validate(root));
-        lower_root(&mut project, root);
+        // Validation and lowering read the same value independently.
+        let (schema_problems, ()) =
+            rayon::join(|| schema::validate(root), || lower_root(&mut project, root));
+        problems.extend(schema_problems);
     }
     project.root = root;
     project.problems = problems;
