@@ -8,13 +8,16 @@
 //! - `tree`: 10,000 small files in 2,000 directories (generated once under
 //!   `target/bench-tree`).
 //!
-//! Stages: `load` (bytes to spanned tree to effective value), `model`
-//! (typed project and schema validation), `rules` (every rule enabled in the
-//! preset, then suppressions), `render` (the human report), `lint` (all of
-//! them in sequence, the report written to a file) and `lint_parallel` (the
-//! command line's `run::lint`, projects in parallel, then the report written
-//! to a file). `tree` measures the directory walk and the whole command as a
-//! process. Run: `cargo bench --bench pipeline` (docs/performance.md).
+//! Stages, on one thread (the work, comparable between stages): `load_only`
+//! (bytes to spanned tree to effective value), `model` (typed project and
+//! schema validation), `rules` (every rule enabled in the preset, then
+//! suppressions), `render_human` and `render_json` (the report), `lint_human`
+//! and `lint_json` (all of them in sequence, the report written to a file).
+//! On every core (the wall time a user sees): `load_parallel` (projects
+//! loaded in parallel) and `lint_parallel` (the command line's `run::lint`,
+//! then the human report written to a file). `tree` measures the directory
+//! walk and the whole command as a process. Run: `cargo bench --bench
+//! pipeline` (docs/performance.md).
 
 mod support;
 
@@ -125,6 +128,24 @@ fn render(report: &Report) -> String {
     out
 }
 
+fn render_json_text(report: &Report) -> String {
+    let mut out = String::new();
+    report::json::render(report, &mut out);
+    out
+}
+
+/// A pool of one thread: the stages run in it, so that their times add up
+/// to the work done.
+fn one_thread<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    static POOL: LazyLock<rayon::ThreadPool> = LazyLock::new(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .expect("a thread pool")
+    });
+    POOL.install(f)
+}
+
 fn out_file() -> tempfile::NamedTempFile {
     tempfile::NamedTempFile::new().expect("temporary file")
 }
@@ -133,9 +154,20 @@ fn out_file() -> tempfile::NamedTempFile {
 fn load_only(bencher: Bencher, case: &str) {
     let projects = projects(case);
     bencher.bench_local(|| {
-        for p in projects {
-            drop(black_box(load(p)));
-        }
+        one_thread(|| {
+            for p in projects {
+                drop(black_box(load(p)));
+            }
+        })
+    });
+}
+
+#[divan::bench(args = CASES)]
+fn load_parallel(bencher: Bencher, case: &str) {
+    use rayon::prelude::*;
+    let projects = projects(case);
+    bencher.bench_local(|| {
+        projects.par_iter().for_each(|p| drop(black_box(load(p))));
     });
 }
 
@@ -145,9 +177,11 @@ fn model(bencher: Bencher, case: &str) {
     bencher
         .with_inputs(|| projects.iter().filter_map(|p| load(p)).collect::<Vec<_>>())
         .bench_local_values(|loaded| {
-            for l in loaded {
-                drop(black_box(dockmaster::model::build(l)));
-            }
+            one_thread(|| {
+                for l in loaded {
+                    drop(black_box(dockmaster::model::build(l)));
+                }
+            })
         });
 }
 
@@ -155,14 +189,15 @@ fn model(bencher: Bencher, case: &str) {
 fn rules(bencher: Bencher, case: &str) {
     let built = built(case);
     bencher.bench_local(|| {
-        for (p, s) in &built {
-            drop(black_box(dockmaster::check_project(p, s)));
-        }
+        one_thread(|| {
+            for (p, s) in &built {
+                drop(black_box(dockmaster::check_project(p, s)));
+            }
+        })
     });
 }
 
-#[divan::bench(args = CASES)]
-fn render_human(bencher: Bencher, case: &str) {
+fn report(case: &str) -> Report {
     let mut report = Report::default();
     for (p, s) in built(case) {
         let kept = dockmaster::check_project(&p, &s).kept;
@@ -170,26 +205,49 @@ fn render_human(bencher: Bencher, case: &str) {
         report.extend(Arc::new(p.sources), kept);
     }
     report.finish();
-    bencher.bench_local(|| drop(black_box(render(&report))));
+    report
+}
+
+#[divan::bench(args = CASES)]
+fn render_human(bencher: Bencher, case: &str) {
+    let report = report(case);
+    bencher.bench_local(|| one_thread(|| drop(black_box(render(&report)))));
+}
+
+#[divan::bench(args = CASES)]
+fn render_json(bencher: Bencher, case: &str) {
+    let report = report(case);
+    bencher.bench_local(|| one_thread(|| drop(black_box(render_json_text(&report)))));
 }
 
 /// Load, model, rules, render and write, one project after the other.
-#[divan::bench(args = CASES)]
-fn lint(bencher: Bencher, case: &str) {
+fn lint(bencher: Bencher, case: &str, render: fn(&Report) -> String) {
     let projects = projects(case);
     let file = out_file();
     bencher.bench_local(|| {
-        let mut report = Report::default();
-        for inputs in projects {
-            let Some(loaded) = load(inputs) else { continue };
-            let p = dockmaster::model::build(loaded);
-            let kept = dockmaster::check_project(&p, &settings(inputs)).kept;
-            report.files += p.sources.len();
-            report.extend(Arc::new(p.sources), kept);
-        }
-        report.finish();
-        std::fs::write(file.path(), render(&report)).expect("write the report");
+        one_thread(|| {
+            let mut report = Report::default();
+            for inputs in projects {
+                let Some(loaded) = load(inputs) else { continue };
+                let p = dockmaster::model::build(loaded);
+                let kept = dockmaster::check_project(&p, &settings(inputs)).kept;
+                report.files += p.sources.len();
+                report.extend(Arc::new(p.sources), kept);
+            }
+            report.finish();
+            std::fs::write(file.path(), render(&report)).expect("write the report");
+        })
     });
+}
+
+#[divan::bench(args = CASES)]
+fn lint_human(bencher: Bencher, case: &str) {
+    lint(bencher, case, render);
+}
+
+#[divan::bench(args = CASES)]
+fn lint_json(bencher: Bencher, case: &str) {
+    lint(bencher, case, render_json_text);
 }
 
 /// The command line's lint: projects in parallel (as many threads as
