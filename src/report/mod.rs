@@ -227,7 +227,8 @@ impl Report {
     pub fn finish(&mut self) {
         self.paths.sort();
         self.paths.dedup();
-        self.items.sort_by_cached_key(|i| {
+        use rayon::slice::ParallelSliceMut;
+        self.items.par_sort_by_cached_key(|i| {
             (
                 i.path(),
                 i.diag.primary.span.start,
