@@ -193,3 +193,38 @@ fn two_hundred_thousand_duplicate_keys() {
     );
     assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
 }
+
+/// 20,000 findings of one rule on the same text (`privileged: true` in
+/// every service): their fingerprints (JSON, SARIF, GitLab) stay distinct
+/// and cost one hash each (each repeat used to try every earlier number
+/// first: a minute for this file).
+#[test]
+fn fingerprints_of_twenty_thousand_equal_findings() {
+    let mut text = String::from("services:\n");
+    for i in 0..SERVICES {
+        writeln!(
+            text,
+            "  s{i}:\n    image: busybox:1.36\n    privileged: true"
+        )
+        .unwrap();
+    }
+    let p = project(text);
+    let diags = rules::run(&p, &Settings::only(Preset::Production, &["privileged"]));
+    assert_eq!(count(&diags, "privileged"), SERVICES);
+    let mut report = dockmaster::report::Report::default();
+    report.extend(std::sync::Arc::new(p.sources), diags);
+    report.finish();
+    let start = Instant::now();
+    let mut out = String::new();
+    dockmaster::report::json::render(&report, &mut out);
+    let elapsed = start.elapsed();
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let prints: std::collections::HashSet<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(prints.len(), SERVICES);
+    assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
+}
