@@ -77,6 +77,8 @@ impl SourceFile {
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     starts: Vec<u32>,
+    /// Whether some line ends with `\r\n`.
+    crlf: bool,
 }
 
 impl LineIndex {
@@ -84,12 +86,14 @@ impl LineIndex {
         let bytes = text.as_bytes();
         let mut starts = Vec::with_capacity(bytes.len() / 32 + 1);
         starts.push(0);
+        let mut crlf = false;
         let mut i = 0;
         while i < bytes.len() {
             match bytes[i] {
                 b'\n' => starts.push((i + 1) as u32),
                 b'\r' => {
                     if bytes.get(i + 1) == Some(&b'\n') {
+                        crlf = true;
                         i += 1;
                     }
                     starts.push((i + 1) as u32);
@@ -98,7 +102,13 @@ impl LineIndex {
             }
             i += 1;
         }
-        LineIndex { starts }
+        LineIndex { starts, crlf }
+    }
+
+    /// Whether some line of the text ends with `\r\n` (computed once, so
+    /// that fixes need not scan the text for each edit).
+    pub fn has_crlf(&self) -> bool {
+        self.crlf
     }
 
     pub fn line_count(&self) -> usize {
@@ -224,6 +234,8 @@ mod tests {
         assert_eq!(idx.line_col(text, text.find('c').unwrap()), (3, 1));
         assert_eq!(idx.line_col(text, text.len()), (4, 2));
         assert_eq!(idx.line_range(text, 0), 0..4);
+        assert!(idx.has_crlf());
+        assert!(!LineIndex::new("a\rb\nc").has_crlf());
     }
 
     #[test]

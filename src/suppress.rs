@@ -23,6 +23,8 @@
 //! is one without a reason when reasons are required
 //! (`suppression-without-reason`).
 
+use std::collections::HashMap;
+
 use crate::diag::{Diagnostic, Label, Severity};
 use crate::model::Project;
 use crate::rules::{self, Settings};
@@ -194,21 +196,39 @@ pub fn apply(project: &Project, diags: Vec<Diagnostic>, settings: &Settings) -> 
     for (i, d) in directives.iter().enumerate() {
         used[i] = vec![false; d.rules.len()];
     }
-    // Service key lines and the span each service covers.
-    let services: Vec<(FileId, usize, Span)> = project
-        .services
-        .values()
-        .map(|s| {
-            let f = project.sources.get(s.name.span.file);
-            let line = f.lines.line_of(s.name.span.start as usize);
-            let body = if s.span.file == s.name.span.file {
-                s.name.span.to(s.span)
-            } else {
-                s.name.span
-            };
-            (s.name.span.file, line, body)
-        })
-        .collect();
+    // Indexes, so that matching costs a few lookups per finding rather
+    // than a pass over every directive and every service: the directives
+    // of each file and of each line, and, per file, the bodies of the
+    // services whose key line holds a directive.
+    let mut file_scoped: HashMap<FileId, Vec<usize>> = HashMap::new();
+    let mut at_line: HashMap<(FileId, usize), Vec<usize>> = HashMap::new();
+    for (i, d) in directives.iter().enumerate() {
+        match d.scope {
+            Scope::File => file_scoped.entry(d.file).or_default().push(i),
+            Scope::Line => at_line.entry((d.file, d.line)).or_default().push(i),
+        }
+    }
+    let mut bodies: HashMap<FileId, Bodies> = HashMap::new();
+    for s in project.services.values() {
+        let f = project.sources.get(s.name.span.file);
+        let line = f.lines.line_of(s.name.span.start as usize);
+        if !at_line.contains_key(&(s.name.span.file, line)) {
+            continue;
+        }
+        let body = if s.span.file == s.name.span.file {
+            s.name.span.to(s.span)
+        } else {
+            s.name.span
+        };
+        bodies
+            .entry(body.file)
+            .or_default()
+            .items
+            .push((body, line));
+    }
+    for b in bodies.values_mut() {
+        b.index();
+    }
     let line_of = |span: Span| {
         project
             .sources
@@ -218,30 +238,33 @@ pub fn apply(project: &Project, diags: Vec<Diagnostic>, settings: &Settings) -> 
     };
     let mut kept = Vec::new();
     let mut suppressed = Vec::new();
+    let mut candidates: Vec<usize> = Vec::new();
     for diag in diags {
-        let lines: Vec<(FileId, usize)> = std::iter::once(&diag.primary)
-            .chain(diag.related.iter())
-            .map(|l: &Label| (l.span.file, line_of(l.span)))
-            .collect();
-        let mut hit: Option<(usize, usize)> = None;
-        for (i, d) in directives.iter().enumerate() {
-            let Some(j) = d.rules.iter().position(|(r, _)| r == diag.rule) else {
-                continue;
-            };
-            let applies = match d.scope {
-                Scope::File => d.file == diag.primary.span.file,
-                Scope::Line => {
-                    lines.contains(&(d.file, d.line))
-                        || services.iter().any(|(f, line, body)| {
-                            *f == d.file && *line == d.line && body.contains(diag.primary.span)
-                        })
-                }
-            };
-            if applies {
-                hit = Some((i, j));
-                break;
-            }
+        // Every directive that applies to the finding, whatever its rules:
+        // one for its file, one on a line it points at (its primary span or
+        // a related label), one on the key line of a service holding it.
+        candidates.clear();
+        let primary = diag.primary.span;
+        candidates.extend(file_scoped.get(&primary.file).into_iter().flatten());
+        for l in std::iter::once(&diag.primary).chain(diag.related.iter()) {
+            let l: &Label = l;
+            let at = (l.span.file, line_of(l.span));
+            candidates.extend(at_line.get(&at).into_iter().flatten());
         }
+        if let Some(b) = bodies.get(&primary.file) {
+            b.containing(primary, |line| {
+                candidates.extend(at_line.get(&(primary.file, line)).into_iter().flatten());
+            });
+        }
+        // The first of them (in the order of the comments) naming the rule.
+        candidates.sort_unstable();
+        let hit = candidates.iter().find_map(|&i| {
+            directives[i]
+                .rules
+                .iter()
+                .position(|(r, _)| r == diag.rule)
+                .map(|j| (i, j))
+        });
         match hit {
             Some((i, j)) => {
                 used[i][j] = true;
@@ -323,6 +346,43 @@ pub fn apply(project: &Project, diags: Vec<Diagnostic>, settings: &Settings) -> 
         }
     }
     Outcome { kept, suppressed }
+}
+
+/// Service bodies of one file, sorted by start, with the largest end among
+/// each prefix: the bodies holding a span are found by a binary search and
+/// a walk back that stops as soon as no earlier body reaches far enough.
+#[derive(Default)]
+struct Bodies {
+    /// (body, 0-based line of the service key).
+    items: Vec<(Span, usize)>,
+    max_end: Vec<u32>,
+}
+
+impl Bodies {
+    fn index(&mut self) {
+        self.items.sort_by_key(|(b, _)| (b.start, b.end));
+        let mut max = 0;
+        self.max_end = self
+            .items
+            .iter()
+            .map(|(b, _)| {
+                max = max.max(b.end);
+                max
+            })
+            .collect();
+    }
+
+    /// Call `f` with the key line of every body containing `span`.
+    fn containing(&self, span: Span, mut f: impl FnMut(usize)) {
+        let mut k = self.items.partition_point(|(b, _)| b.start <= span.start);
+        while k > 0 && self.max_end[k - 1] >= span.end {
+            k -= 1;
+            let (body, line) = self.items[k];
+            if body.contains(span) {
+                f(line);
+            }
+        }
+    }
 }
 
 fn meta(

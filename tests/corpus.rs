@@ -135,3 +135,41 @@ fn the_exceptions_are_documented() {
         );
     }
 }
+
+/// The number of findings of each rule over the whole corpus (each file
+/// linted alone, with the preset its name implies, suppression comments
+/// applied), against a checked-in snapshot: a change in what the rules
+/// report shows in review. Two counts per rule: with the preset's levels,
+/// and with every rule selected (the rules that are off by default, such
+/// as the style rules, count there). Accept a deliberate change with
+/// `cargo insta review`.
+#[test]
+fn findings_per_rule_over_the_corpus() {
+    let Some(corpus) = common::corpus() else {
+        return;
+    };
+    let mut counts: std::collections::BTreeMap<&'static str, (usize, usize)> =
+        rules::ALL.iter().map(|r| (r.id, (0, 0))).collect();
+    let every: Vec<&'static str> = rules::ALL.iter().map(|r| r.id).collect();
+    let mut files = 0;
+    for file in common::yaml_files(&corpus) {
+        let Ok(loaded) = load_project(&[Input::file(&file)], &Limits::default()) else {
+            continue;
+        };
+        files += 1;
+        let project = dockmaster::model::build(loaded);
+        let name = file.file_name().unwrap().to_string_lossy();
+        let preset = Preset::for_file_name(&name);
+        for d in dockmaster::check_project(&project, &Settings::new(preset)).kept {
+            counts.entry(d.rule).or_default().0 += 1;
+        }
+        for d in dockmaster::check_project(&project, &Settings::only(preset, &every)).kept {
+            counts.entry(d.rule).or_default().1 += 1;
+        }
+    }
+    let mut text = format!("files: {files}\nrule: preset levels, every rule selected\n");
+    for (rule, (preset, every)) in &counts {
+        text.push_str(&format!("{rule}: {preset}, {every}\n"));
+    }
+    insta::assert_snapshot!(text);
+}

@@ -116,3 +116,115 @@ fn undefined_names_among_twenty_thousand_services() {
     assert_eq!(count(&diags, "undefined-reference"), SERVICES);
     assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
 }
+
+/// 10,000 services behind 10,000 top-level `x-` keys, each with a
+/// suppression comment on its key line and one above a value, an image
+/// (image-tag and image-digest ask whether the project builds it), and
+/// findings with fixes (no-new-privileges): every rule and the suppressions
+/// stay linear. (Matching suppressions compared every finding with every
+/// comment and every service: this took minutes.)
+#[test]
+fn every_rule_and_suppressions_over_ten_thousand_services() {
+    const N: usize = 10_000;
+    let mut text = String::new();
+    for i in 0..N {
+        writeln!(text, "x-{i}: {{k: v}}").unwrap();
+    }
+    text.push_str("services:\n");
+    for i in 0..N {
+        writeln!(
+            text,
+            "  s{i}:  # dockmaster: ignore[restart-policy] generated\n    image: nginx:1.{i}\n    # dockmaster: ignore[privileged] needed\n    privileged: true"
+        )
+        .unwrap();
+    }
+    let p = project(text);
+    let start = Instant::now();
+    let outcome = dockmaster::check_project(&p, &Settings::new(Preset::Production));
+    let elapsed = start.elapsed();
+    let silenced = |rule: &str| {
+        outcome
+            .suppressed
+            .iter()
+            .filter(|(d, _)| d.rule == rule)
+            .count()
+    };
+    assert_eq!(silenced("restart-policy"), N);
+    assert_eq!(silenced("privileged"), N);
+    assert_eq!(count(&outcome.kept, "privileged"), 0);
+    assert_eq!(count(&outcome.kept, "unused-suppression"), 0);
+    assert_eq!(count(&outcome.kept, "no-new-privileges"), N);
+    assert!(
+        outcome
+            .kept
+            .iter()
+            .filter(|d| d.rule == "no-new-privileges")
+            .all(|d| d.fix.is_some())
+    );
+    assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
+}
+
+/// 200,000 repetitions of one key: each is reported with the line of the
+/// previous one, counted from there (it was counted from the start of the
+/// file each time, which took minutes).
+#[test]
+fn two_hundred_thousand_duplicate_keys() {
+    const N: usize = 200_000;
+    let mut text = String::from("services:\n  web:\n    image: nginx:1.27\n");
+    for _ in 0..N {
+        text.push_str("    image: nginx:1.27\n");
+    }
+    let start = Instant::now();
+    let p = project(text);
+    let elapsed = start.elapsed();
+    let dups: Vec<_> = p
+        .problems
+        .iter()
+        .filter(|d| d.kind == dockmaster::load::ProblemKind::DuplicateKey)
+        .collect();
+    assert_eq!(dups.len(), N);
+    assert!(
+        dups.last()
+            .unwrap()
+            .message
+            .ends_with(&format!("already defined at line {}", N + 2)),
+        "{}",
+        dups.last().unwrap().message
+    );
+    assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
+}
+
+/// 20,000 findings of one rule on the same text (`privileged: true` in
+/// every service): their fingerprints (JSON, SARIF, GitLab) stay distinct
+/// and cost one hash each (each repeat used to try every earlier number
+/// first: a minute for this file).
+#[test]
+fn fingerprints_of_twenty_thousand_equal_findings() {
+    let mut text = String::from("services:\n");
+    for i in 0..SERVICES {
+        writeln!(
+            text,
+            "  s{i}:\n    image: busybox:1.36\n    privileged: true"
+        )
+        .unwrap();
+    }
+    let p = project(text);
+    let diags = rules::run(&p, &Settings::only(Preset::Production, &["privileged"]));
+    assert_eq!(count(&diags, "privileged"), SERVICES);
+    let mut report = dockmaster::report::Report::default();
+    report.extend(std::sync::Arc::new(p.sources), diags);
+    report.finish();
+    let start = Instant::now();
+    let mut out = String::new();
+    dockmaster::report::json::render(&report, &mut out);
+    let elapsed = start.elapsed();
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let prints: std::collections::HashSet<&str> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["fingerprint"].as_str().unwrap())
+        .collect();
+    assert_eq!(prints.len(), SERVICES);
+    assert!(elapsed < Duration::from_secs(30), "took {elapsed:?}");
+}

@@ -273,17 +273,16 @@ fn plan(args: &CheckArgs) -> (Vec<Job>, Vec<String>) {
     }
     // The same project reached twice (a base file and its override both
     // named) is linted once.
-    let mut seen: Vec<Vec<PathBuf>> = Vec::new();
+    let mut seen: std::collections::HashSet<Vec<PathBuf>> = std::collections::HashSet::new();
     let mut jobs = Vec::new();
     for (inputs, walked) in groups {
         if inputs.is_empty() {
             continue;
         }
         let key: Vec<PathBuf> = inputs.iter().map(|i| i.path.clone()).collect();
-        if inputs.iter().all(|i| i.content.is_none()) && seen.contains(&key) {
+        if !seen.insert(key) && inputs.iter().all(|i| i.content.is_none()) {
             continue;
         }
-        seen.push(key);
         let first = &inputs[0].path;
         let preset = match args.preset {
             Some(PresetArg::Production) => Preset::Production,

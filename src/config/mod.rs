@@ -608,6 +608,9 @@ impl Config {
 pub struct Finder {
     cache: Mutex<HashMap<PathBuf, Option<Arc<Config>>>>,
     loaded: Mutex<HashMap<PathBuf, Arc<Config>>>,
+    /// By directory as written, before `canonicalize` (a system call per
+    /// file otherwise: the files of a walk share few directories).
+    written: Mutex<HashMap<PathBuf, Option<Arc<Config>>>>,
 }
 
 impl Finder {
@@ -620,8 +623,16 @@ impl Finder {
             .filter(|p| !p.as_os_str().is_empty())
             .map(Path::to_path_buf)
             .unwrap_or_else(|| PathBuf::from("."));
-        let dir = std::fs::canonicalize(&dir).unwrap_or(dir);
-        self.for_dir(&dir)
+        if let Some(hit) = self.written.lock().expect("lock").get(&dir) {
+            return Ok(hit.clone());
+        }
+        let canonical = std::fs::canonicalize(&dir).unwrap_or_else(|_| dir.clone());
+        let found = self.for_dir(&canonical)?;
+        self.written
+            .lock()
+            .expect("lock")
+            .insert(dir, found.clone());
+        Ok(found)
     }
 
     fn for_dir(&self, dir: &Path) -> Result<Option<Arc<Config>>, ConfigError> {

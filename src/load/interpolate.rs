@@ -510,8 +510,42 @@ pub mod apply {
     /// `problems`, once per source position.
     pub fn value(root: &mut Value, env: &dyn Lookup, problems: &mut Vec<Problem>) {
         let mut seen: HashSet<(Span, &'static str)> = HashSet::new();
-        let mut path = Vec::new();
-        walk(root, env, problems, &mut seen, &mut path);
+        walk(root, env, problems, &mut seen, None);
+    }
+
+    /// Where a value is, as a chain up to the root on the stack: the
+    /// dotted path is spelled out only for a value that has a problem.
+    struct Path<'p> {
+        part: Part<'p>,
+        parent: Option<&'p Path<'p>>,
+    }
+
+    enum Part<'p> {
+        Key(&'p str),
+        Index(usize),
+    }
+
+    /// `services.web.environment[0]`.
+    fn spell(path: Option<&Path<'_>>) -> String {
+        let mut parts = Vec::new();
+        let mut at = path;
+        while let Some(p) = at {
+            parts.push(&p.part);
+            at = p.parent;
+        }
+        let mut out = String::new();
+        for part in parts.into_iter().rev() {
+            match part {
+                Part::Key(k) => {
+                    if !out.is_empty() && !k.starts_with('[') {
+                        out.push('.');
+                    }
+                    out.push_str(k);
+                }
+                Part::Index(i) => out.push_str(&format!("[{i}]")),
+            }
+        }
+        out
     }
 
     fn walk(
@@ -519,21 +553,25 @@ pub mod apply {
         env: &dyn Lookup,
         problems: &mut Vec<Problem>,
         seen: &mut HashSet<(Span, &'static str)>,
-        path: &mut Vec<String>,
+        path: Option<&Path<'_>>,
     ) {
         match &mut v.kind {
             ValueKind::Map(m) => {
                 for e in &mut m.entries {
-                    path.push(e.key.text.to_string());
-                    walk(&mut e.value, env, problems, seen, path);
-                    path.pop();
+                    let here = Path {
+                        part: Part::Key(&e.key.text),
+                        parent: path,
+                    };
+                    walk(&mut e.value, env, problems, seen, Some(&here));
                 }
             }
             ValueKind::Seq(items) => {
                 for (i, item) in items.iter_mut().enumerate() {
-                    path.push(format!("[{i}]"));
-                    walk(item, env, problems, seen, path);
-                    path.pop();
+                    let here = Path {
+                        part: Part::Index(i),
+                        parent: path,
+                    };
+                    walk(item, env, problems, seen, Some(&here));
                 }
             }
             ValueKind::Scalar(s) => {
@@ -549,13 +587,11 @@ pub mod apply {
                     },
                     _ => v.span,
                 };
-                let where_ = path.iter().fold(String::new(), |mut acc, p| {
-                    if !acc.is_empty() && !p.starts_with('[') {
-                        acc.push('.');
-                    }
-                    acc.push_str(p);
-                    acc
-                });
+                let where_ = if out.issues.is_empty() {
+                    String::new()
+                } else {
+                    spell(path)
+                };
                 for issue in &out.issues {
                     let (kind, range, message) = match issue {
                         Issue::Invalid { range, message } => (

@@ -178,6 +178,7 @@ pub fn parse(file: FileId, text: &str, limits: &Limits) -> YamlFile {
         anchor_ids: HashMap::new(),
         doc: None,
         limits,
+        line_cache: (0, 0),
     };
     b.run();
     b.out
@@ -192,6 +193,10 @@ struct Builder<'a> {
     anchor_ids: HashMap<usize, NodeId>,
     doc: Option<Document>,
     limits: &'a Limits,
+    /// An offset and the number of line breaks before it: line numbers for
+    /// messages are counted from the last one asked, not from the start of
+    /// the file (thousands of duplicate keys stay linear).
+    line_cache: (usize, usize),
 }
 
 impl<'a> Builder<'a> {
@@ -539,7 +544,7 @@ impl<'a> Builder<'a> {
                 start: second.start,
                 end: second.end,
             };
-            let line = text[..first.start as usize].matches('\n').count() + 1;
+            let line = line_of(text, &mut self.line_cache, first.start as usize) + 1;
             let message = format!("mapping key `{key}` already defined at line {line}");
             self.out.problems.push(Problem {
                 kind: ProblemKind::DuplicateKey,
@@ -549,6 +554,19 @@ impl<'a> Builder<'a> {
             });
         }
     }
+}
+
+/// The number of `\n` before `offset`, counted on from `cache` when it lies
+/// before `offset`.
+fn line_of(text: &str, cache: &mut (usize, usize), offset: usize) -> usize {
+    let (from, before) = if cache.0 <= offset { *cache } else { (0, 0) };
+    let line = before
+        + text.as_bytes()[from..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+    *cache = (offset, line);
+    line
 }
 
 fn key_of<'t>(nodes: &'t [Node], text: &'t str, id: NodeId) -> Option<&'t str> {

@@ -54,8 +54,10 @@ pub fn build_with(loaded: LoadedProject, profiles: Option<&[String]>) -> Project
         ..Project::default()
     };
     if let Some(root) = &root {
-        problems.extend(schema::validate(root));
-        lower_root(&mut project, root);
+        // Validation and lowering read the same value independently.
+        let (schema_problems, ()) =
+            rayon::join(|| schema::validate(root), || lower_root(&mut project, root));
+        problems.extend(schema_problems);
     }
     project.root = root;
     project.problems = problems;
@@ -84,6 +86,7 @@ fn apply_profiles(project: &mut Project, active: &[String]) {
 
 fn lower_root(project: &mut Project, root: &crate::load::Value) {
     let Some(map) = root.as_map() else { return };
+    project.services_entry = map.entries.iter().position(|e| &*e.key.text == "services");
     for e in &map.entries {
         let v = &e.value;
         let named = |v: &crate::load::Value| -> Vec<(String, Resource)> {
@@ -149,8 +152,13 @@ impl Project {
 
     /// The effective (raw) value of a service.
     pub fn raw_service(&self, service: &Service) -> Option<&crate::load::Value> {
-        let services = self.root.as_ref()?.get("services")?.as_map()?;
-        services.entries.get(service.index).map(|e| &e.value)
+        Some(&self.raw_services()?.entries.get(service.index)?.value)
+    }
+
+    /// The effective (raw) `services` mapping.
+    pub fn raw_services(&self) -> Option<&crate::load::Map> {
+        let root = self.root.as_ref()?.as_map()?;
+        root.entries.get(self.services_entry?)?.value.as_map()
     }
 
     /// A service by name.

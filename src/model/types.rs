@@ -138,6 +138,10 @@ pub struct Project {
     pub extensions: Vec<Sp<String>>,
     /// The top-level `services:` key, when present.
     pub services_key: Option<Span>,
+    /// The index of the `services` entry in the top-level mapping of
+    /// [`Project::root`], so that finding a service's raw value costs no
+    /// search through the top-level keys.
+    pub services_entry: Option<usize>,
     /// Whether the files form a whole project as Compose would load it: the
     /// first file has one of Compose's default names (`compose.yaml`...), or
     /// several files were merged. A lone file with another name may be an

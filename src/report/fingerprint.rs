@@ -56,13 +56,22 @@ impl Default for Fnv128 {
 /// hashes what it prints). Fingerprints are unique within the report.
 pub fn content_fingerprints(report: &Report, paths: &[String]) -> Vec<String> {
     let mut seen = HashSet::new();
+    // For each first fingerprint, the next `n` to try: every smaller one is
+    // taken already, so that many equal findings (one flagged text repeated
+    // in 20,000 services) cost one hash each, not one per earlier repeat.
+    let mut next: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
     report
         .items
         .iter()
         .zip(paths)
         .map(|(item, path)| {
-            let mut n: u64 = 0;
-            loop {
+            let mut base = Fnv128::new();
+            base.write_field(item.diag.rule);
+            base.write_field(path);
+            base.write_field(item.flagged_text());
+            let base = base.hex();
+            let mut n: u64 = next.get(&base).copied().unwrap_or(0);
+            let found = loop {
                 let mut h = Fnv128::new();
                 h.write_field(item.diag.rule);
                 h.write_field(path);
@@ -75,7 +84,9 @@ pub fn content_fingerprints(report: &Report, paths: &[String]) -> Vec<String> {
                     break hex;
                 }
                 n += 1;
-            }
+            };
+            next.insert(base, n + 1);
+            found
         })
         .collect()
 }

@@ -230,7 +230,8 @@ impl Report {
         // A finding reached through two projects (a file linted alone and
         // included by another) is kept once: the copy with a fix, then the
         // most severe, whatever the order of the command line.
-        self.items.sort_by_cached_key(|i| {
+        use rayon::slice::ParallelSliceMut;
+        self.items.par_sort_by_cached_key(|i| {
             (
                 i.path(),
                 i.diag.primary.span.start,

@@ -51,27 +51,36 @@ pub fn column(project: &Project, span: Span) -> usize {
 
 /// The line break the file uses (`\r\n` or `\n`).
 pub fn newline(project: &Project, span: Span) -> &'static str {
-    let text = &project.sources.get(span.file).text;
-    if text.contains("\r\n") { "\r\n" } else { "\n" }
+    if project.sources.get(span.file).lines.has_crlf() {
+        "\r\n"
+    } else {
+        "\n"
+    }
 }
 
 /// Apply non-overlapping edits to a text (edits are sorted here); an edit
-/// overlapping an earlier one is skipped. Returns the new text and how many
-/// edits were applied.
+/// overlapping an earlier one is skipped, and so is an insertion at the
+/// offset of an earlier insertion (their order would be arbitrary: two
+/// blocks added at the end of the same mapping would interleave). Returns
+/// the new text and how many edits were applied.
 pub fn apply(text: &str, edits: &[Edit]) -> (String, usize) {
     let mut sorted: Vec<&Edit> = edits.iter().collect();
     sorted.sort_by_key(|e| (e.span.start, e.span.end));
     let mut out = String::with_capacity(text.len());
     let mut at = 0usize;
+    let mut inserted_at = None;
     let mut applied = 0;
     for e in sorted {
         let (s, t) = (e.span.start as usize, e.span.end as usize);
-        if s < at || t > text.len() {
+        if s < at || t > text.len() || (s == t && inserted_at == Some(s)) {
             continue;
         }
         out.push_str(&text[at..s]);
         out.push_str(&e.replacement);
         at = t;
+        if s == t {
+            inserted_at = Some(s);
+        }
         applied += 1;
     }
     out.push_str(&text[at..]);
@@ -92,5 +101,12 @@ mod tests {
         };
         let (out, n) = apply(text, &[e(4, 5, "E"), e(0, 1, "A"), e(0, 2, "X")]);
         assert_eq!((out.as_str(), n), ("AbcdEf", 2));
+        // Two insertions at one offset: the second waits for another pass;
+        // an insertion right after a replacement is no conflict.
+        let (out, n) = apply(
+            text,
+            &[e(3, 3, "1"), e(3, 3, "2"), e(1, 3, "X"), e(6, 6, "!")],
+        );
+        assert_eq!((out.as_str(), n), ("aX1def!", 3));
     }
 }

@@ -101,6 +101,29 @@ pub struct Facts<'p> {
     dependents: HashMap<String, Vec<(&'p str, Edge)>>,
     one_shot: HashSet<String>,
     images: HashMap<&'p str, Image>,
+    built: BuiltImages<'p>,
+}
+
+/// The images the project builds (the `image` and `build.tags` of services
+/// with `build`), indexed so that asking whether an image is built costs
+/// one lookup, not a pass over every service.
+#[derive(Default)]
+struct BuiltImages<'p> {
+    /// As written, for references that do not parse (compared verbatim).
+    raw: HashSet<&'p str>,
+    /// Parsed: registry host, repository, tag (`latest` when none), digest.
+    parsed: HashSet<ImageKey>,
+}
+
+type ImageKey = (String, String, String, Option<String>);
+
+fn image_key(r: &ImageRef) -> ImageKey {
+    (
+        r.registry_host().to_string(),
+        r.repository().to_string(),
+        r.tag.clone().unwrap_or_else(|| "latest".to_string()),
+        r.digest.clone(),
+    )
 }
 
 impl<'p> Facts<'p> {
@@ -115,7 +138,16 @@ impl<'p> Facts<'p> {
         let mut dependents: HashMap<String, Vec<(&'p str, Edge)>> = HashMap::new();
         let mut one_shot: HashSet<String> = configured.iter().cloned().collect();
         let mut images = HashMap::new();
+        let mut built = BuiltImages::default();
         for (name, s) in &project.services {
+            if let Some(build) = &s.build {
+                for t in s.image.iter().chain(&build.tags) {
+                    built.raw.insert(t.value.as_str());
+                    if let Parsed::Ok(r) = parse_image(&t.value) {
+                        built.parsed.insert(image_key(&r));
+                    }
+                }
+            }
             let es = service_edges(s);
             for e in &es {
                 if e.condition == "service_completed_successfully" {
@@ -137,7 +169,16 @@ impl<'p> Facts<'p> {
             dependents,
             one_shot,
             images,
+            built,
         }
+    }
+
+    /// Whether a service of the project builds this image (`app` and
+    /// `app:latest` name the same image, so do `postgres` and
+    /// `docker.io/library/postgres`).
+    pub fn is_built(&self, image: &str) -> bool {
+        self.built.raw.contains(image)
+            || matches!(parse_image(image), Parsed::Ok(r) if self.built.parsed.contains(&image_key(&r)))
     }
 
     /// The dependencies of a service, explicit and implicit, in the order

@@ -559,45 +559,58 @@ fn run_preset(
     settings: &Settings,
     preset: Preset,
 ) -> Vec<Diagnostic> {
-    let settings = &Settings {
-        preset,
-        ..settings.clone()
-    };
-    let mut out = Vec::new();
-    let mut findings = Vec::new();
-    for rule in ALL {
-        let (level, explicit) = settings.level(rule);
-        let Some(default_severity) = level.severity() else {
-            continue;
-        };
-        let cx = Context {
-            project,
-            facts,
+    use rayon::prelude::*;
+    let owned;
+    let settings = if settings.preset == preset {
+        settings
+    } else {
+        owned = Settings {
             preset,
-            level,
-            options: settings.options_for(rule.id),
+            ..settings.clone()
         };
-        findings.clear();
-        (rule.check)(&cx, &mut findings);
-        for f in findings.drain(..) {
-            let severity = if explicit {
-                default_severity
-            } else {
-                f.severity.unwrap_or(default_severity)
+        &owned
+    };
+    // Rules are independent: they run in parallel (a large project uses
+    // every core), their findings joined in the order of `ALL`.
+    let per_rule: Vec<Vec<Diagnostic>> = ALL
+        .par_iter()
+        .map(|rule| {
+            let (level, explicit) = settings.level(rule);
+            let Some(default_severity) = level.severity() else {
+                return Vec::new();
             };
-            out.push(Diagnostic {
-                rule: rule.id,
-                category: rule.category.as_str(),
-                severity,
-                message: f.message,
-                primary: f.primary,
-                related: f.related,
-                help: f.help,
-                fix: f.fix,
-            });
-        }
-    }
-    out
+            let cx = Context {
+                project,
+                facts,
+                preset,
+                level,
+                options: settings.options_for(rule.id),
+            };
+            let mut findings = Vec::new();
+            (rule.check)(&cx, &mut findings);
+            findings
+                .into_iter()
+                .map(|f| {
+                    let severity = if explicit {
+                        default_severity
+                    } else {
+                        f.severity.unwrap_or(default_severity)
+                    };
+                    Diagnostic {
+                        rule: rule.id,
+                        category: rule.category.as_str(),
+                        severity,
+                        message: f.message,
+                        primary: f.primary,
+                        related: f.related,
+                        help: f.help,
+                        fix: f.fix,
+                    }
+                })
+                .collect()
+        })
+        .collect();
+    per_rule.into_iter().flatten().collect()
 }
 
 #[cfg(test)]

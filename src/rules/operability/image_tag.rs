@@ -3,7 +3,6 @@
 
 use crate::diag::Finding;
 use crate::model::Service;
-use crate::model::syntax::Parsed;
 use crate::rules::facts::Image;
 use crate::rules::{Context, OptionKind, OptionSpec};
 
@@ -41,30 +40,7 @@ pub fn pulled_image<'a>(cx: &'a Context<'_>, s: &Service) -> Option<&'a Image> {
     }
     let img = cx.facts.image(&s.name.value)?;
     let text = s.image.as_ref()?.as_str();
-    let built = cx.project.services.values().any(|b| {
-        b.build.as_ref().is_some_and(|build| {
-            b.image
-                .iter()
-                .chain(&build.tags)
-                .any(|t| same_image(t, text))
-        })
-    });
-    (!built).then_some(img)
-}
-
-/// Whether two references name the same image (`app` and `app:latest`
-/// do; so do `postgres` and `docker.io/library/postgres`).
-fn same_image(a: &str, b: &str) -> bool {
-    use crate::model::syntax::image::parse_image;
-    match (parse_image(a), parse_image(b)) {
-        (Parsed::Ok(x), Parsed::Ok(y)) => {
-            x.registry_host() == y.registry_host()
-                && x.repository() == y.repository()
-                && x.tag.as_deref().unwrap_or("latest") == y.tag.as_deref().unwrap_or("latest")
-                && x.digest == y.digest
-        }
-        _ => a == b,
-    }
+    (!cx.facts.is_built(text)).then_some(img)
 }
 
 /// The image as written, without its tag and digest
@@ -129,10 +105,24 @@ mod tests {
 
     #[test]
     fn same_images() {
-        assert!(same_image("app", "app:latest"));
-        assert!(same_image("postgres:17", "docker.io/library/postgres:17"));
-        assert!(!same_image("app:1", "app:2"));
-        assert!(!same_image("quay.io/app", "app"));
+        let loaded = crate::load::load_project(
+            &[crate::load::Input::text(
+                "compose.yaml",
+                "services:\n  a:\n    build: .\n    image: app\n  b:\n    build:\n      context: .\n      tags: [\"postgres:17\", \"${X}:1\", \"bad ref\"]\n",
+            )],
+            &crate::load::Limits::default(),
+        )
+        .unwrap();
+        let p = crate::model::build(loaded);
+        let facts = crate::rules::facts::Facts::new(&p);
+        assert!(facts.is_built("app:latest"));
+        assert!(facts.is_built("docker.io/library/app"));
+        assert!(facts.is_built("docker.io/library/postgres:17"));
+        assert!(facts.is_built("bad ref"));
+        assert!(facts.is_built("${X}:1"));
+        assert!(!facts.is_built("app:1"));
+        assert!(!facts.is_built("quay.io/app"));
+        assert!(!facts.is_built("postgres:16"));
         assert!(is_mutable("LATEST"));
         assert!(is_mutable("Main"));
         assert!(!is_mutable("1.27"));

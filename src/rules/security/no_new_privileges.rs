@@ -217,8 +217,7 @@ fn add_to_list(project: &Project, e: &Entry) -> Option<Vec<Edit>> {
 /// Add a `security_opt` block to a service written as a block mapping in
 /// this file (not through an alias, `extends` or another file).
 fn add_block(project: &Project, s: &Service) -> Option<Vec<Edit>> {
-    let services = project.root.as_ref()?.get("services")?.as_map()?;
-    let entry = services.entries.get(s.index)?;
+    let entry = project.raw_services()?.entries.get(s.index)?;
     if entry.key.via.is_some() || entry.value.via.is_some() {
         return None;
     }

@@ -62,14 +62,23 @@ pub fn credential_word(key: &str) -> Option<&'static str> {
         .split(['_', '.', '-'])
         .map(|p| p.to_ascii_uppercase())
         .collect();
-    CREDENTIAL_WORDS.iter().copied().find(|word| {
-        let w: Vec<&str> = word.split('_').collect();
-        (0..parts.len().saturating_sub(w.len() - 1)).any(|i| {
-            parts[i..i + w.len()].iter().zip(&w).all(|(a, b)| a == b)
-                && parts[i + w.len()..]
-                    .iter()
-                    .all(|p| SECRET_TRAILERS.contains(&p.as_str()))
-        })
+    // The words split at `_` once, not for every key.
+    static WORDS: std::sync::LazyLock<Vec<(&'static str, Vec<&'static str>)>> =
+        std::sync::LazyLock::new(|| {
+            CREDENTIAL_WORDS
+                .iter()
+                .map(|w| (*w, w.split('_').collect()))
+                .collect()
+        });
+    WORDS.iter().find_map(|(word, w)| {
+        (0..parts.len().saturating_sub(w.len() - 1))
+            .any(|i| {
+                parts[i..i + w.len()].iter().zip(w).all(|(a, b)| a == b)
+                    && parts[i + w.len()..]
+                        .iter()
+                        .all(|p| SECRET_TRAILERS.contains(&p.as_str()))
+            })
+            .then_some(*word)
     })
 }
 

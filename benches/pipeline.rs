@@ -1,0 +1,320 @@
+//! Benchmarks of the pipeline, stage by stage, over the same inputs:
+//!
+//! - `corpus`: every YAML file of the shared corpus of real Compose files
+//!   (`$DOCKMASTER_CORPUS` or `../shared/corpus`; skipped with a notice when
+//!   absent), each linted as its own project;
+//! - `services-1000`, `services-20000`: one synthetic file with that many
+//!   services (`benches/support`, generated here, not committed);
+//! - `tree`: 10,000 small files in 2,000 directories (generated once under
+//!   `target/bench-tree`).
+//!
+//! Stages, on one thread (the work, comparable between stages): `load_only`
+//! (bytes to spanned tree to effective value), `model` (typed project and
+//! schema validation), `rules` (every rule enabled in the preset, then
+//! suppressions), `render_human` and `render_json` (the report), `lint_human`
+//! and `lint_json` (all of them in sequence, the report written to a file).
+//! On every core (the wall time a user sees): `load_parallel` (projects
+//! loaded in parallel) and `lint_parallel` (the command line's `run::lint`,
+//! then the human report written to a file). `tree` measures the directory
+//! walk and the whole command as a process. Run: `cargo bench --bench
+//! pipeline` (docs/performance.md).
+
+mod support;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock};
+
+use divan::{Bencher, black_box};
+use dockmaster::cli::Job;
+use dockmaster::cli::run::{self, Selection};
+use dockmaster::load::{Input, LoadOptions, LoadedProject, load_project_with};
+use dockmaster::model::Project;
+use dockmaster::report::{self, Report};
+use dockmaster::rules::{Preset, Settings};
+
+fn main() {
+    divan::Divan::default()
+        .sample_count(10)
+        .sample_size(1)
+        .config_with_args()
+        .main();
+}
+
+const CASES: &[&str] = &["corpus", "services-1000", "services-20000"];
+
+/// The projects of a case, read into memory (the file system is not
+/// measured, except by `tree`).
+fn projects(case: &str) -> &'static [Vec<Input>] {
+    static CORPUS: LazyLock<Vec<Vec<Input>>> = LazyLock::new(corpus);
+    static S1000: LazyLock<Vec<Vec<Input>>> = LazyLock::new(|| synthetic(1000));
+    static S20000: LazyLock<Vec<Vec<Input>>> = LazyLock::new(|| synthetic(20_000));
+    match case {
+        "corpus" => &CORPUS,
+        "services-1000" => &S1000,
+        "services-20000" => &S20000,
+        _ => unreachable!("unknown case {case}"),
+    }
+}
+
+fn corpus() -> Vec<Vec<Input>> {
+    let dir = std::env::var_os("DOCKMASTER_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/corpus"));
+    if !dir.is_dir() {
+        eprintln!(
+            "notice: corpus not found at {} (set DOCKMASTER_CORPUS); the corpus cases measure nothing",
+            dir.display()
+        );
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).expect("read corpus").flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yml" | "yaml")) {
+                files.push(p);
+            }
+        }
+    }
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p).expect("read corpus file");
+            vec![Input::text(p, bytes)]
+        })
+        .collect()
+}
+
+fn synthetic(n: usize) -> Vec<Vec<Input>> {
+    vec![vec![Input::text(
+        "compose.yaml",
+        support::compose(n).into_bytes(),
+    )]]
+}
+
+fn options() -> LoadOptions {
+    let mut o = LoadOptions::default();
+    o.env.no_env = true;
+    o
+}
+
+fn settings(inputs: &[Input]) -> Settings {
+    let name = inputs[0]
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    Settings::new(Preset::for_file_name(&name))
+}
+
+fn load(inputs: &[Input]) -> Option<LoadedProject> {
+    load_project_with(inputs, &options()).ok()
+}
+
+fn built(case: &str) -> Vec<(Project, Settings)> {
+    projects(case)
+        .iter()
+        .filter_map(|p| Some((dockmaster::model::build(load(p)?), settings(p))))
+        .collect()
+}
+
+fn render(report: &Report) -> String {
+    let mut out = String::new();
+    report::human::render(report, false, 100, &mut out);
+    out
+}
+
+fn render_json_text(report: &Report) -> String {
+    let mut out = String::new();
+    report::json::render(report, &mut out);
+    out
+}
+
+/// A pool of one thread: the stages run in it, so that their times add up
+/// to the work done.
+fn one_thread<R: Send>(f: impl FnOnce() -> R + Send) -> R {
+    static POOL: LazyLock<rayon::ThreadPool> = LazyLock::new(|| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(1)
+            .build()
+            .expect("a thread pool")
+    });
+    POOL.install(f)
+}
+
+fn out_file() -> tempfile::NamedTempFile {
+    tempfile::NamedTempFile::new().expect("temporary file")
+}
+
+#[divan::bench(args = CASES)]
+fn load_only(bencher: Bencher, case: &str) {
+    let projects = projects(case);
+    bencher.bench_local(|| {
+        one_thread(|| {
+            for p in projects {
+                drop(black_box(load(p)));
+            }
+        })
+    });
+}
+
+#[divan::bench(args = CASES)]
+fn load_parallel(bencher: Bencher, case: &str) {
+    use rayon::prelude::*;
+    let projects = projects(case);
+    bencher.bench_local(|| {
+        projects.par_iter().for_each(|p| drop(black_box(load(p))));
+    });
+}
+
+#[divan::bench(args = CASES)]
+fn model(bencher: Bencher, case: &str) {
+    let projects = projects(case);
+    bencher
+        .with_inputs(|| projects.iter().filter_map(|p| load(p)).collect::<Vec<_>>())
+        .bench_local_values(|loaded| {
+            one_thread(|| {
+                for l in loaded {
+                    drop(black_box(dockmaster::model::build(l)));
+                }
+            })
+        });
+}
+
+#[divan::bench(args = CASES)]
+fn rules(bencher: Bencher, case: &str) {
+    let built = built(case);
+    bencher.bench_local(|| {
+        one_thread(|| {
+            for (p, s) in &built {
+                drop(black_box(dockmaster::check_project(p, s)));
+            }
+        })
+    });
+}
+
+fn report(case: &str) -> Report {
+    let mut report = Report::default();
+    for (p, s) in built(case) {
+        let kept = dockmaster::check_project(&p, &s).kept;
+        report.files += p.sources.len();
+        report.extend(Arc::new(p.sources), kept);
+    }
+    report.finish();
+    report
+}
+
+#[divan::bench(args = CASES)]
+fn render_human(bencher: Bencher, case: &str) {
+    let report = report(case);
+    bencher.bench_local(|| one_thread(|| drop(black_box(render(&report)))));
+}
+
+#[divan::bench(args = CASES)]
+fn render_json(bencher: Bencher, case: &str) {
+    let report = report(case);
+    bencher.bench_local(|| one_thread(|| drop(black_box(render_json_text(&report)))));
+}
+
+/// Load, model, rules, render and write, one project after the other.
+fn lint(bencher: Bencher, case: &str, render: fn(&Report) -> String) {
+    let projects = projects(case);
+    let file = out_file();
+    bencher.bench_local(|| {
+        one_thread(|| {
+            let mut report = Report::default();
+            for inputs in projects {
+                let Some(loaded) = load(inputs) else { continue };
+                let p = dockmaster::model::build(loaded);
+                let kept = dockmaster::check_project(&p, &settings(inputs)).kept;
+                report.files += p.sources.len();
+                report.extend(Arc::new(p.sources), kept);
+            }
+            report.finish();
+            std::fs::write(file.path(), render(&report)).expect("write the report");
+        })
+    });
+}
+
+#[divan::bench(args = CASES)]
+fn lint_human(bencher: Bencher, case: &str) {
+    lint(bencher, case, render);
+}
+
+#[divan::bench(args = CASES)]
+fn lint_json(bencher: Bencher, case: &str) {
+    lint(bencher, case, render_json_text);
+}
+
+/// The command line's lint: projects in parallel (as many threads as
+/// cores), then the report written to a file.
+#[divan::bench(args = CASES)]
+fn lint_parallel(bencher: Bencher, case: &str) {
+    let projects = projects(case);
+    let file = out_file();
+    let jobs: Vec<Job> = projects
+        .iter()
+        .map(|inputs| Job {
+            inputs: inputs.clone(),
+            preset: settings(inputs).preset,
+            preset_explicit: false,
+            config: None,
+            walked: false,
+        })
+        .collect();
+    bencher.bench_local(|| {
+        let (report, errors, _) = run::lint(&jobs, &options(), &Selection::default(), None, None);
+        assert!(errors.is_empty(), "{errors:?}");
+        std::fs::write(file.path(), render(&report)).expect("write the report");
+    });
+}
+
+mod tree {
+    use super::*;
+
+    /// 10,000 files in 2,000 directories, made once.
+    fn tree() -> &'static Path {
+        static TREE: LazyLock<PathBuf> = LazyLock::new(|| {
+            let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-tree");
+            let marker = root.join(".complete");
+            if !marker.exists() {
+                let _ = std::fs::remove_dir_all(&root);
+                let n = support::tree(&root, 2000).expect("make the tree");
+                assert_eq!(n, 10_000);
+                std::fs::write(&marker, "").expect("write the marker");
+            }
+            root
+        });
+        &TREE
+    }
+
+    #[divan::bench]
+    fn walk(bencher: Bencher) {
+        let root = tree();
+        bencher.bench_local(|| {
+            let (files, errors) = dockmaster::cli::discover::walk(root);
+            assert_eq!((files.len(), errors.len()), (10_000, 0));
+        });
+    }
+
+    /// `dockmaster check --format human -o FILE TREE` as a process: the
+    /// walk, grouping, configuration lookup, parallel lint and writing.
+    #[divan::bench]
+    fn command(bencher: Bencher) {
+        let root = tree();
+        let out = out_file();
+        bencher.bench_local(|| {
+            let status = std::process::Command::new(env!("CARGO_BIN_EXE_dockmaster"))
+                .args(["check", "--no-env", "-o"])
+                .arg(out.path())
+                .arg(root)
+                .status()
+                .expect("run dockmaster");
+            assert_eq!(status.code(), Some(1));
+        });
+    }
+}
