@@ -215,19 +215,7 @@ fn to_miette(item: &Item) -> Rendered {
 
 /// Render configuration errors (no summary line).
 pub fn render_errors(report: &Report, color: bool, width: usize, out: &mut String) {
-    let theme = if color {
-        GraphicalTheme::unicode()
-    } else {
-        GraphicalTheme::unicode_nocolor()
-    };
-    let handler = GraphicalReportHandler::new_themed(theme)
-        .with_links(false)
-        .with_urls(false)
-        .with_width(width)
-        .with_word_separator(textwrap::WordSeparator::AsciiSpace)
-        .with_break_words(false)
-        .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
-        .with_context_lines(1);
+    let (handler, _) = handlers(color, width);
     for item in &report.items {
         let mut rendered = to_miette(item);
         rendered.code = "error[config]".to_string();
@@ -263,14 +251,20 @@ fn prewrap(text: &str, width: usize) -> Option<String> {
         // ends, and its width so far (words and the spaces after them).
         let (mut start, mut end, mut used) = (0, 0, 0);
         let mut words = 0;
+        let bytes = line.as_bytes();
+        let printable = bytes.iter().all(|b| (0x20..0x7f).contains(b));
         let mut i = 0;
-        while i < line.len() {
-            let word_end = line[i..].find(' ').map_or(line.len(), |k| i + k);
-            let space_end = line[word_end..]
-                .find(|c| c != ' ')
-                .map_or(line.len(), |k| word_end + k);
+        while i < bytes.len() {
+            let mut word_end = i;
+            while word_end < bytes.len() && bytes[word_end] != b' ' {
+                word_end += 1;
+            }
+            let mut space_end = word_end;
+            while space_end < bytes.len() && bytes[space_end] == b' ' {
+                space_end += 1;
+            }
             let word = &line[i..word_end];
-            let w = if word.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+            let w = if printable || word.bytes().all(|b| (0x20..0x7f).contains(&b)) {
                 word.len()
             } else {
                 textwrap::core::display_width(word)
@@ -323,8 +317,9 @@ fn prewrapped(mut rendered: Rendered, width: usize) -> (Rendered, bool) {
     }
 }
 
-/// Render a report for people. `color` decides ANSI styling.
-pub fn render(report: &Report, color: bool, width: usize, out: &mut String) {
+/// The handler of the human format, and the same handler for texts wrapped
+/// beforehand by [`prewrap`].
+fn handlers(color: bool, width: usize) -> (GraphicalReportHandler, GraphicalReportHandler) {
     let theme = if color {
         GraphicalTheme::unicode()
     } else {
@@ -338,29 +333,47 @@ pub fn render(report: &Report, color: bool, width: usize, out: &mut String) {
         .with_break_words(false)
         .with_word_splitter(textwrap::WordSplitter::NoHyphenation)
         .with_context_lines(1);
-    // The same output, the texts wrapped beforehand by `prewrap`.
     let prewrapping = wrapping.clone().with_wrap_lines(false);
+    (wrapping, prewrapping)
+}
+
+/// One finding rendered by miette.
+fn render_with_miette(
+    item: &Item,
+    (wrapping, prewrapping): &(GraphicalReportHandler, GraphicalReportHandler),
+    width: usize,
+    out: &mut String,
+) {
+    let (rendered, done) = prewrapped(to_miette(item), width);
+    let handler = if done { prewrapping } else { wrapping };
+    if handler.render_report(out, &rendered).is_err() {
+        // A label outside the text (never expected): fall back to the
+        // compact line, so nothing is lost.
+        let (line, col) = item.start();
+        out.push_str(&format!(
+            "{}:{line}:{col}: {}[{}]: {}\n",
+            item.path(),
+            item.diag.severity,
+            item.diag.rule,
+            item.diag.message
+        ));
+    }
+}
+
+/// Render a report for people. `color` decides ANSI styling.
+pub fn render(report: &Report, color: bool, width: usize, out: &mut String) {
+    let handlers = handlers(color, width);
     // Findings are rendered independently, in parallel, and joined in
-    // the report's order.
+    // the report's order. Most of them take the plain path (see
+    // [`plain::render`]); the others, and every finding in colour, miette.
     let parts: Vec<String> = report
         .items
         .par_iter()
         .map(|item| {
             let mut out = String::new();
-            let (rendered, done) = prewrapped(to_miette(item), width);
-            let handler = if done { &prewrapping } else { &wrapping };
-            let result = handler.render_report(&mut out, &rendered);
-            if result.is_err() {
-                // A label outside the text (never expected): fall back to the
-                // compact line, so nothing is lost.
-                let (line, col) = item.start();
-                out.push_str(&format!(
-                    "{}:{line}:{col}: {}[{}]: {}\n",
-                    item.path(),
-                    item.diag.severity,
-                    item.diag.rule,
-                    item.diag.message
-                ));
+            if color || !plain::render(item, width, &mut out) {
+                out.clear();
+                render_with_miette(item, &handlers, width, &mut out);
             }
             out.push('\n');
             out
@@ -372,6 +385,375 @@ pub fn render(report: &Report, color: bool, width: usize, out: &mut String) {
     }
     out.push_str(&report.summary());
     out.push('\n');
+}
+
+/// miette's graphical rendering of the common finding, byte for byte,
+/// without going through miette: miette took two fifths of a run over the
+/// corpus (formatting machinery, a `String` per line and per label, a
+/// second read of the snippet for the header), this a small fraction of it.
+///
+/// It covers a finding without colour whose labels are all in its file,
+/// each within one line, at distinct offsets, in snippets (the labelled
+/// lines and one line of context on each side) of printable ASCII with
+/// tabs and `\n` or `\r\n` line breaks, and whose message and help
+/// [`prewrap`] can wrap: 98 findings in 100 on the corpus. Every other
+/// finding goes to miette. `tests::plain_rendering_is_miettes` compares the
+/// two over the fixtures and the corpus.
+mod plain {
+    use std::fmt::Write as _;
+
+    use super::{HELP_INDENT, MESSAGE_INDENT, prewrap};
+    use crate::diag::Severity;
+    use crate::report::{Item, display_path};
+    use crate::source::SourceFile;
+
+    /// miette's default tab width.
+    const TAB_WIDTH: usize = 4;
+
+    /// One line of the snippet, as miette splits it: its 1-based number,
+    /// the offset and length of the line with its line break, and its text
+    /// without the line break.
+    struct Line<'a> {
+        number: usize,
+        offset: usize,
+        length: usize,
+        text: &'a str,
+    }
+
+    impl Line<'_> {
+        /// miette's `Line::span_applies`: the span shows on this line.
+        fn applies(&self, start: usize, len: usize) -> bool {
+            let spanlen = len.max(1);
+            let end = self.offset + self.length;
+            (start >= self.offset && start < end)
+                || (start < self.offset && start + spanlen > end)
+                || (start + spanlen > self.offset && start + spanlen <= end)
+        }
+
+        /// miette's `Line::span_line_only`: the span lies within this line.
+        fn line_only(&self, start: usize, len: usize) -> bool {
+            start >= self.offset && start + len <= self.offset + self.length
+        }
+
+        /// miette's `visual_offset` for an ASCII line: the column of a
+        /// byte offset, tabs expanded, one past the end for an offset in
+        /// the line break.
+        fn column(&self, offset: usize) -> usize {
+            let index = offset - self.offset;
+            let width = visual_width(&self.text[..index.min(self.text.len())]);
+            if index > self.text.len() {
+                width + 1
+            } else {
+                width
+            }
+        }
+    }
+
+    /// Width of ASCII text with tabs expanded from column 0.
+    fn visual_width(text: &str) -> usize {
+        text.bytes().fold(0, |col, b| {
+            if b == b'\t' {
+                col + TAB_WIDTH - col % TAB_WIDTH
+            } else {
+                col + 1
+            }
+        })
+    }
+
+    fn push_expanded(out: &mut String, text: &str) {
+        if !text.contains('\t') {
+            out.push_str(text);
+            return;
+        }
+        let mut col = 0;
+        for c in text.chars() {
+            if c == '\t' {
+                let n = TAB_WIDTH - col % TAB_WIDTH;
+                out.extend(std::iter::repeat_n(' ', n));
+                col += n;
+            } else {
+                out.push(c);
+                col += 1;
+            }
+        }
+    }
+
+    /// Printable ASCII, tabs and line breaks `\n` and `\r\n`: what this
+    /// renderer measures exactly.
+    fn simple(data: &str) -> bool {
+        let b = data.as_bytes();
+        b.iter().enumerate().all(|(i, &c)| match c {
+            0x20..=0x7e | b'\t' | b'\n' => true,
+            b'\r' => b.get(i + 1) == Some(&b'\n'),
+            _ => false,
+        })
+    }
+
+    fn icon(severity: Severity) -> &'static str {
+        match severity {
+            Severity::Error => "×",
+            Severity::Warning => "⚠",
+            Severity::Info => "☞",
+        }
+    }
+
+    /// A label as miette keeps it: where, and its text if it has one.
+    struct Label<'a> {
+        start: usize,
+        len: usize,
+        text: Option<&'a str>,
+        primary: bool,
+    }
+
+    /// The snippet miette reads for a span with one line of context on
+    /// each side (`IndexedSource::read_span`): its first line (0-based),
+    /// its last line, and its byte range.
+    struct Context {
+        start: usize,
+        end: usize,
+        first: usize,
+        last: usize,
+        data: std::ops::Range<usize>,
+    }
+
+    fn context(file: &SourceFile, start: usize, end: usize) -> Context {
+        let index = &file.lines;
+        let first_line = index.line_of(start);
+        let last_line = index.line_of(if start == end { start } else { end - 1 });
+        let first = first_line.saturating_sub(1);
+        let last = (last_line + 1).min(index.line_count() - 1);
+        let data_start = index.line_start(first);
+        let data_end = index.line_start(last + 1).min(file.text.len()).max(end);
+        Context {
+            start,
+            end,
+            first,
+            last,
+            data: data_start..data_end,
+        }
+    }
+
+    /// The lines of a snippet as miette's `get_lines` splits them.
+    fn split_lines<'a>(text: &'a str, cx: &Context) -> Vec<Line<'a>> {
+        let data = &text[cx.data.clone()];
+        let mut lines = Vec::with_capacity(cx.last - cx.first + 1);
+        let mut at = 0;
+        let mut number = cx.first;
+        while at < data.len() {
+            let (text_end, next) = match data[at..].find('\n') {
+                Some(k) => {
+                    let nl = at + k;
+                    let text_end = if nl > at && data.as_bytes()[nl - 1] == b'\r' {
+                        nl - 1
+                    } else {
+                        nl
+                    };
+                    (text_end, nl + 1)
+                }
+                None => (data.len(), data.len()),
+            };
+            number += 1;
+            lines.push(Line {
+                number,
+                offset: cx.data.start + at,
+                length: next - at,
+                text: &data[at..text_end],
+            });
+            at = next;
+        }
+        lines
+    }
+
+    /// Render `item` into `out` as miette would, or return `false` (with
+    /// `out` in any state) when it is not a finding this renderer covers.
+    pub fn render(item: &Item, width: usize, out: &mut String) -> bool {
+        let d = &item.diag;
+        let file = item.file();
+        let text: &str = &file.text;
+        let mut labels = Vec::with_capacity(1 + d.related.len());
+        for (l, primary) in
+            std::iter::once((&d.primary, true)).chain(d.related.iter().map(|l| (l, false)))
+        {
+            let (start, end) = (l.span.start as usize, l.span.end as usize);
+            if l.span.file != d.primary.span.file
+                || l.message.contains('\n')
+                || start >= text.len()
+                || end > text.len()
+                || start > end
+            {
+                return false;
+            }
+            labels.push(Label {
+                start,
+                len: end - start,
+                text: (!l.message.is_empty()).then_some(l.message.as_str()),
+                primary,
+            });
+        }
+        // miette sorts the labels by offset with an unstable sort: two at
+        // one offset could come in either order.
+        labels.sort_by_key(|l| l.start);
+        if labels.windows(2).any(|w| w[0].start == w[1].start) {
+            return false;
+        }
+        // The snippets: one per label, merged as miette merges them (when
+        // the left one's line plus its line count reaches the right one's
+        // first line).
+        let mut contexts: Vec<Context> = Vec::with_capacity(labels.len());
+        for l in &labels {
+            let right = context(file, l.start, l.start + l.len);
+            if let Some(left) = contexts.last()
+                && left.first + left.last + 1 >= right.first
+            {
+                let merged = context(file, left.start, left.end.max(right.end));
+                *contexts.last_mut().expect("a context") = merged;
+                continue;
+            }
+            contexts.push(right);
+        }
+        if !contexts.iter().all(|cx| simple(&text[cx.data.clone()])) {
+            return false;
+        }
+        let snippets: Vec<Vec<Line>> = contexts.iter().map(|cx| split_lines(text, cx)).collect();
+        // Every label shows within one line, without a gutter.
+        for lines in &snippets {
+            for line in lines {
+                if labels
+                    .iter()
+                    .any(|l| line.applies(l.start, l.len) && !line.line_only(l.start, l.len))
+                {
+                    return false;
+                }
+            }
+        }
+        let docs = format!(
+            "run `dockmaster explain {}` for the rule's documentation",
+            d.rule
+        );
+        let help = match &d.help {
+            Some(h) => format!("{h}\n{docs}"),
+            None => docs,
+        };
+        let text_width = width.saturating_sub(2);
+        let (Some(message), Some(help)) = (
+            prewrap(&d.message, text_width.saturating_sub(MESSAGE_INDENT)),
+            prewrap(&help, text_width.saturating_sub(HELP_INDENT)),
+        ) else {
+            return false;
+        };
+
+        // Header and message.
+        let _ = write!(out, "{}[{}]\n\n", d.severity, d.rule);
+        for (i, l) in message.split('\n').enumerate() {
+            if i == 0 {
+                out.push_str("  ");
+                out.push_str(icon(d.severity));
+                out.push(' ');
+            } else {
+                out.push_str("  │ ");
+            }
+            out.push_str(l);
+            out.push('\n');
+        }
+        // The snippets.
+        let name = display_path(&file.path);
+        for (cx, lines) in contexts.iter().zip(&snippets) {
+            snippet(out, file, &name, cx, lines, &labels);
+        }
+        // The help.
+        for (i, l) in help.split('\n').enumerate() {
+            out.push_str(if i == 0 { "  help: " } else { "        " });
+            out.push_str(l);
+            out.push('\n');
+        }
+        true
+    }
+
+    /// miette's `render_context` for labels that each lie within a line.
+    fn snippet(
+        out: &mut String,
+        file: &SourceFile,
+        name: &str,
+        cx: &Context,
+        lines: &[Line],
+        labels: &[Label],
+    ) {
+        let index = &file.lines;
+        let inside = labels
+            .iter()
+            .filter(|l| cx.start <= l.start && l.start + l.len <= cx.end);
+        let Some(head) = inside
+            .clone()
+            .find(|l| l.primary)
+            .or_else(|| inside.clone().next())
+        else {
+            return;
+        };
+        let linum_width = lines.last().map_or(0, |l| l.number).to_string().len();
+        let pad = linum_width + 2;
+        let line = index.line_of(head.start);
+        let column = head.start - index.line_start(line).min(head.start);
+        let _ = writeln!(out, "{:pad$}╭─[{}:{}:{}]", "", name, line + 1, column + 1);
+        let mut shown: Vec<(&Label, usize)> = Vec::new();
+        for l in lines {
+            let _ = write!(out, " {:>linum_width$} │ ", l.number);
+            push_expanded(out, l.text);
+            out.push('\n');
+            shown.clear();
+            let here = labels.iter().filter(|hl| l.applies(hl.start, hl.len));
+            if here.clone().next().is_none() {
+                continue;
+            }
+            // The underlines, left to right.
+            let _ = write!(out, " {:linum_width$} · ", "");
+            let mut highest = 0;
+            for hl in here {
+                let from = l.column(hl.start).max(highest);
+                let to = if hl.len == 0 {
+                    from + 1
+                } else {
+                    l.column(hl.start + hl.len).max(from + 1)
+                };
+                let bar = (from + to) / 2;
+                out.extend(std::iter::repeat_n(' ', from.saturating_sub(highest)));
+                out.extend(std::iter::repeat_n('─', bar - from));
+                out.push(if hl.len == 0 {
+                    '▲'
+                } else if hl.text.is_some() {
+                    '┬'
+                } else {
+                    '─'
+                });
+                out.extend(std::iter::repeat_n('─', to - bar - 1));
+                highest = highest.max(to);
+                shown.push((hl, bar));
+            }
+            out.push('\n');
+            // The label texts, right to left, each with the bars of the
+            // labels to its left.
+            for &(hl, _) in shown.iter().rev() {
+                let Some(label) = hl.text else { continue };
+                let _ = write!(out, " {:linum_width$} · ", "");
+                let mut at = 1;
+                for &(other, bar) in &shown {
+                    while at < bar + 1 {
+                        out.push(' ');
+                        at += 1;
+                    }
+                    if !std::ptr::eq(other, hl) {
+                        out.push('│');
+                        at += 1;
+                    } else {
+                        out.push_str("╰── ");
+                        out.push_str(label);
+                        out.push('\n');
+                        break;
+                    }
+                }
+            }
+        }
+        let _ = writeln!(out, "{:pad$}╰────", "");
+    }
 }
 
 #[cfg(test)]
@@ -410,6 +792,86 @@ mod tests {
             }
         }
         Ok(())
+    }
+
+    /// Every YAML file under a directory.
+    fn yaml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                yaml_files(&p, out);
+            } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yml" | "yaml")) {
+                out.push(p);
+            }
+        }
+    }
+
+    /// The plain renderer prints what miette prints, byte for byte, for
+    /// every finding it takes, over the fixtures and the corpus (when
+    /// present), with every rule selected, at three widths; and it takes
+    /// most findings.
+    #[test]
+    fn plain_rendering_is_miettes() {
+        use crate::rules::{ALL, Preset, Settings};
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        yaml_files(&root.join("fixtures"), &mut files);
+        let corpus = std::env::var_os("DOCKMASTER_CORPUS")
+            .map(std::path::PathBuf::from)
+            .unwrap_or_else(|| root.join("../shared/corpus"));
+        if corpus.is_dir() {
+            yaml_files(&corpus, &mut files);
+        } else {
+            eprintln!(
+                "notice: corpus not found at {}; fixtures only",
+                corpus.display()
+            );
+        }
+        files.sort();
+        let ids: Vec<&'static str> = ALL.iter().map(|r| r.id).collect();
+        let settings = Settings::only(Preset::Production, &ids);
+        let mut report = Report::default();
+        for file in &files {
+            let Ok(loaded) = crate::load::load_project(
+                &[crate::load::Input::file(file)],
+                &crate::load::Limits::default(),
+            ) else {
+                continue;
+            };
+            let project = crate::model::build(loaded);
+            let kept = crate::check_project(&project, &settings).kept;
+            report.extend(Arc::new(project.sources), kept);
+        }
+        let (mut plain_count, mut total) = (0, 0);
+        for width in [40, 100, 200] {
+            let handlers = handlers(false, width);
+            for item in &report.items {
+                total += 1;
+                let mut ours = String::new();
+                if !plain::render(item, width, &mut ours) {
+                    continue;
+                }
+                plain_count += 1;
+                let mut theirs = String::new();
+                render_with_miette(item, &handlers, width, &mut theirs);
+                assert_eq!(
+                    ours,
+                    theirs,
+                    "{}:{:?} ({}) at width {width}",
+                    item.path(),
+                    item.start(),
+                    item.diag.rule
+                );
+            }
+        }
+        assert!(total > 1000, "only {total} findings rendered");
+        assert!(
+            plain_count * 100 >= total * 95,
+            "the plain renderer took only {plain_count} of {total} findings"
+        );
     }
 
     #[test]
