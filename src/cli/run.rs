@@ -302,6 +302,14 @@ pub fn lint(
         })
         .collect();
     let mut report = Report::default();
+    // One allocation for every finding: growing the list finding by
+    // finding copied it into fresh memory again and again.
+    report.items.reserve(
+        results
+            .iter()
+            .map(|r| r.as_ref().map_or(0, |(_, diags, _, _)| diags.len()))
+            .sum(),
+    );
     let mut errors = Vec::new();
     let mut fails = false;
     for r in results {

@@ -82,6 +82,7 @@ static SCHEMA: LazyLock<Schema> = LazyLock::new(|| {
     let mut compiler = Compiler {
         nodes: Vec::new(),
         definitions: HashMap::new(),
+        regexes: HashMap::new(),
         json: &json,
     };
     let root = compiler.compile(&json);
@@ -94,10 +95,21 @@ static SCHEMA: LazyLock<Schema> = LazyLock::new(|| {
 struct Compiler<'a> {
     nodes: Vec<Node>,
     definitions: HashMap<String, Id>,
+    /// Compiled patterns by their text: the schema repeats a few patterns
+    /// (`^x-` 44 times), and compiling a regex costs more than the rest of
+    /// the schema.
+    regexes: HashMap<String, Regex>,
     json: &'a Json,
 }
 
 impl Compiler<'_> {
+    fn regex(&mut self, pattern: &str) -> Regex {
+        self.regexes
+            .entry(pattern.to_string())
+            .or_insert_with(|| Regex::new(pattern).expect("schema patterns are valid regexes"))
+            .clone()
+    }
+
     fn compile(&mut self, j: &Json) -> Id {
         let id = self.nodes.len();
         self.nodes.push(Node::default());
@@ -141,7 +153,7 @@ impl Compiler<'_> {
         if let Some(props) = obj.get("patternProperties").and_then(Json::as_object) {
             for (k, v) in props {
                 let child = self.compile(v);
-                let re = Regex::new(k).expect("schema patterns are valid regexes");
+                let re = self.regex(k);
                 node.pattern_properties.push((re, child));
             }
         }
@@ -175,7 +187,7 @@ impl Compiler<'_> {
         node.pattern = obj
             .get("pattern")
             .and_then(Json::as_str)
-            .map(|p| Regex::new(p).expect("schema patterns are valid regexes"));
+            .map(|p| self.regex(p));
         self.nodes[id] = node;
         id
     }

@@ -400,8 +400,6 @@ pub fn render(report: &Report, color: bool, width: usize, out: &mut String) {
 /// finding goes to miette. `tests::plain_rendering_is_miettes` compares the
 /// two over the fixtures and the corpus.
 mod plain {
-    use std::fmt::Write as _;
-
     use super::{HELP_INDENT, MESSAGE_INDENT, prewrap};
     use crate::diag::Severity;
     use crate::report::{Item, display_path};
@@ -487,6 +485,38 @@ mod plain {
             b'\r' => b.get(i + 1) == Some(&b'\n'),
             _ => false,
         })
+    }
+
+    fn spaces(out: &mut String, n: usize) {
+        out.extend(std::iter::repeat_n(' ', n));
+    }
+
+    /// How many decimal digits `n` has.
+    fn digits(mut n: usize) -> usize {
+        let mut d = 1;
+        while n >= 10 {
+            n /= 10;
+            d += 1;
+        }
+        d
+    }
+
+    /// A number right-aligned in `width` columns.
+    fn number(out: &mut String, n: usize, width: usize) {
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut n = n;
+        loop {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            if n == 0 {
+                break;
+            }
+        }
+        let digits = std::str::from_utf8(&digits[at..]).expect("ASCII digits");
+        spaces(out, width.saturating_sub(digits.len()));
+        out.push_str(digits);
     }
 
     fn icon(severity: Severity) -> &'static str {
@@ -626,14 +656,14 @@ mod plain {
                 }
             }
         }
-        let docs = format!(
-            "run `dockmaster explain {}` for the rule's documentation",
-            d.rule
-        );
-        let help = match &d.help {
-            Some(h) => format!("{h}\n{docs}"),
-            None => docs,
-        };
+        let mut help = String::with_capacity(d.help.as_ref().map_or(0, |h| h.len() + 1) + 80);
+        if let Some(h) = &d.help {
+            help.push_str(h);
+            help.push('\n');
+        }
+        help.push_str("run `dockmaster explain ");
+        help.push_str(d.rule);
+        help.push_str("` for the rule's documentation");
         let text_width = width.saturating_sub(2);
         let (Some(message), Some(help)) = (
             prewrap(&d.message, text_width.saturating_sub(MESSAGE_INDENT)),
@@ -643,7 +673,10 @@ mod plain {
         };
 
         // Header and message.
-        let _ = write!(out, "{}[{}]\n\n", d.severity, d.rule);
+        out.push_str(d.severity.as_str());
+        out.push('[');
+        out.push_str(d.rule);
+        out.push_str("]\n\n");
         for (i, l) in message.split('\n').enumerate() {
             if i == 0 {
                 out.push_str("  ");
@@ -689,14 +722,23 @@ mod plain {
         else {
             return;
         };
-        let linum_width = lines.last().map_or(0, |l| l.number).to_string().len();
+        let linum_width = digits(lines.last().map_or(0, |l| l.number));
         let pad = linum_width + 2;
         let line = index.line_of(head.start);
         let column = head.start - index.line_start(line).min(head.start);
-        let _ = writeln!(out, "{:pad$}╭─[{}:{}:{}]", "", name, line + 1, column + 1);
+        spaces(out, pad);
+        out.push_str("╭─[");
+        out.push_str(name);
+        out.push(':');
+        number(out, line + 1, 0);
+        out.push(':');
+        number(out, column + 1, 0);
+        out.push_str("]\n");
         let mut shown: Vec<(&Label, usize)> = Vec::new();
         for l in lines {
-            let _ = write!(out, " {:>linum_width$} │ ", l.number);
+            out.push(' ');
+            number(out, l.number, linum_width);
+            out.push_str(" │ ");
             push_expanded(out, l.text);
             out.push('\n');
             shown.clear();
@@ -705,7 +747,8 @@ mod plain {
                 continue;
             }
             // The underlines, left to right.
-            let _ = write!(out, " {:linum_width$} · ", "");
+            spaces(out, linum_width + 1);
+            out.push_str(" · ");
             let mut highest = 0;
             for hl in here {
                 let from = l.column(hl.start).max(highest);
@@ -715,7 +758,7 @@ mod plain {
                     l.column(hl.start + hl.len).max(from + 1)
                 };
                 let bar = (from + to) / 2;
-                out.extend(std::iter::repeat_n(' ', from.saturating_sub(highest)));
+                spaces(out, from.saturating_sub(highest));
                 out.extend(std::iter::repeat_n('─', bar - from));
                 out.push(if hl.len == 0 {
                     '▲'
@@ -733,7 +776,8 @@ mod plain {
             // labels to its left.
             for &(hl, _) in shown.iter().rev() {
                 let Some(label) = hl.text else { continue };
-                let _ = write!(out, " {:linum_width$} · ", "");
+                spaces(out, linum_width + 1);
+                out.push_str(" · ");
                 let mut at = 1;
                 for &(other, bar) in &shown {
                     while at < bar + 1 {
@@ -752,7 +796,8 @@ mod plain {
                 }
             }
         }
-        let _ = writeln!(out, "{:pad$}╰────", "");
+        spaces(out, pad);
+        out.push_str("╰────\n");
     }
 }
 
