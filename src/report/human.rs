@@ -400,6 +400,10 @@ pub fn render(report: &Report, color: bool, width: usize, out: &mut String) {
 /// finding goes to miette. `tests::plain_rendering_is_miettes` compares the
 /// two over the fixtures and the corpus.
 mod plain {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    use std::rc::Rc;
+
     use super::{HELP_INDENT, MESSAGE_INDENT, prewrap};
     use crate::diag::Severity;
     use crate::report::{Item, display_path};
@@ -667,7 +671,7 @@ mod plain {
         let text_width = width.saturating_sub(2);
         let (Some(message), Some(help)) = (
             prewrap(&d.message, text_width.saturating_sub(MESSAGE_INDENT)),
-            prewrap(&help, text_width.saturating_sub(HELP_INDENT)),
+            wrapped_help(help, text_width.saturating_sub(HELP_INDENT)),
         ) else {
             return false;
         };
@@ -700,6 +704,35 @@ mod plain {
             out.push('\n');
         }
         true
+    }
+
+    /// Wrapped helps by width and text (`None`: [`prewrap`] cannot wrap it).
+    type Helps = HashMap<(usize, String), Option<Rc<str>>>;
+
+    thread_local! {
+        /// Helps wrapped by [`prewrap`]: most findings of a rule share
+        /// their help, and wrapping it again for each took a tenth of a
+        /// run.
+        static HELPS: RefCell<Helps> = RefCell::new(HashMap::new());
+    }
+
+    /// Most helps kept per thread.
+    const HELPS_KEPT: usize = 4096;
+
+    fn wrapped_help(help: String, width: usize) -> Option<Rc<str>> {
+        HELPS.with(|cache| {
+            let mut cache = cache.borrow_mut();
+            let key = (width, help);
+            if let Some(hit) = cache.get(&key) {
+                return hit.clone();
+            }
+            let wrapped: Option<Rc<str>> = prewrap(&key.1, width).map(Rc::from);
+            if cache.len() >= HELPS_KEPT {
+                cache.clear();
+            }
+            cache.insert(key, wrapped.clone());
+            wrapped
+        })
     }
 
     /// miette's `render_context` for labels that each lie within a line.
