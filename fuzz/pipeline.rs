@@ -6,8 +6,9 @@
 //! (those off in the preset too), suppressions, then every output format;
 //! the fixes of the findings are applied and the fixed text loaded again.
 //! The oracles: no panic, no hang, no unbounded memory (libFuzzer's
-//! `-timeout` and `-rss_limit_mb`), JSON outputs that parse, and fix edits
-//! that fit the text.
+//! `-timeout` and `-rss_limit_mb`), JSON outputs that parse, fix edits
+//! that fit the text, and human output drawn by the plain renderer exactly
+//! as miette draws it.
 
 use std::path::Path;
 use std::sync::Arc;
@@ -63,6 +64,12 @@ pub fn run(data: &[u8]) {
     report.finish();
     let mut out = String::new();
     report::human::render(&report, false, 80, &mut out);
+    // The plain renderer draws what miette draws.
+    for width in [30, 80] {
+        if let Err(e) = report::human::plain_agrees_with_miette(&report, width) {
+            panic!("the plain renderer differs from miette: {e}");
+        }
+    }
     out.clear();
     report::compact::render(&report, &mut out);
     out.clear();

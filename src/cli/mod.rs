@@ -317,6 +317,7 @@ fn use_color(choice: ColorChoice) -> bool {
 }
 
 fn check(args: &CheckArgs) -> ExitCode {
+    rayon::spawn(crate::model::schema::warm);
     let options = LoadOptions {
         limits: Limits {
             max_file_size: args.max_file_size,

@@ -371,6 +371,13 @@ struct Validator<'v> {
 }
 
 /// Validate the effective top-level value of a project.
+/// Compile the schema now rather than on first use. The command line does
+/// this on a worker thread while it finds the files and their
+/// configuration, so that the first file's validation does not wait for it.
+pub fn warm() {
+    LazyLock::force(&SCHEMA);
+}
+
 pub fn validate(root: &Value) -> Vec<Problem> {
     let schema = &*SCHEMA;
     let mut v = Validator {
