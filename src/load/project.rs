@@ -323,6 +323,146 @@ pub const PROJECT_NAME_VAR: &str = "COMPOSE_PROJECT_NAME";
 /// set: the last top-level `name:` of the files (interpolated, normalized),
 /// else the base name of the project directory, normalized (compose-go
 /// `projectName`, `NormalizeProjectName`).
+/// The top-level `name` of a file, from a parse: the last document's that
+/// has a non-empty one.
+fn parsed_top_level_name(text: &str, limits: &Limits) -> Option<String> {
+    let yaml = yaml::parse(FileId(0), text, limits);
+    let mut found = None;
+    for doc in &yaml.documents {
+        let Some(root) = doc.root else { continue };
+        if doc.broken {
+            continue;
+        }
+        let mut resolver = Resolver::new(&yaml, text, limits);
+        let Ok(value) = resolver.resolve_root(root) else {
+            continue;
+        };
+        if let Some(name) = value.get("name").and_then(Value::as_str)
+            && !name.is_empty()
+        {
+            found = Some(name.to_string());
+        }
+    }
+    found
+}
+
+/// The top-level `name` of the common file, read from its lines without
+/// parsing it (a large file with a `name` was parsed twice): one document
+/// in block style whose top-level `name:` appears once, on one line, with
+/// a plain word as its value (`name: myapp`). `None` when the file is not
+/// that simple; [`parsed_top_level_name`] answers then.
+fn simple_top_level_name(text: &str) -> Option<String> {
+    let mut base: Option<usize> = None;
+    let mut found: Option<&str> = None;
+    let mut after_name = false;
+    for line in text.lines() {
+        let t = line.trim_start_matches(' ');
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        let indent = line.len() - t.len();
+        if after_name {
+            // A more indented line would continue the value.
+            if indent > base.unwrap_or(0) {
+                return None;
+            }
+            after_name = false;
+        }
+        if indent == 0
+            && (t.starts_with(['%', '\t']) || t.starts_with("---") || t.starts_with("..."))
+        {
+            // Directives, documents, tabs.
+            return None;
+        }
+        if indent != *base.get_or_insert(indent) {
+            continue;
+        }
+        // A top-level line: anything but a plain key is left to the parser
+        // (the root's anchor or tag, flow style, complex and quoted keys,
+        // merge keys).
+        if t.starts_with(['&', '!', '{', '[', '?', '"', '\'', '*', '|', '>']) || t.starts_with("<<")
+        {
+            return None;
+        }
+        let Some(rest) = t.strip_prefix("name") else {
+            continue;
+        };
+        if rest.starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_' || c == '-' || c == '.')
+        {
+            // Another key (`names:`, `name_prefix:`).
+            continue;
+        }
+        let value = rest
+            .strip_prefix(':')
+            .filter(|v| v.is_empty() || v.starts_with(' '))?;
+        if found.is_some() {
+            return None;
+        }
+        let value = match value.find(" #") {
+            Some(i) => &value[..i],
+            None => value,
+        }
+        .trim_matches(' ');
+        let word = value.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && value
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.'));
+        let keyword = matches!(
+            value.to_ascii_lowercase().as_str(),
+            "true" | "false" | "null" | "yes" | "no" | "on" | "off" | "y" | "n"
+        );
+        if !word || keyword {
+            return None;
+        }
+        found = Some(value);
+        after_name = true;
+    }
+    found.map(str::to_string)
+}
+
+/// Whether a file can have a top-level `name` (or bring one in through a
+/// top-level merge key), judged from its lines without parsing it: a key
+/// line at the indentation of its document's first line, or a document in
+/// flow style. Only a file that can is parsed for the project name, so
+/// that a large file with nested `name:` keys (networks, volumes, secrets)
+/// is not parsed twice. It may answer `true` wrongly (the file is then
+/// parsed for nothing), never `false` wrongly.
+fn may_name_project(text: &str) -> bool {
+    let mut base: Option<usize> = None;
+    for line in text.lines() {
+        let t = line.trim_start_matches(' ');
+        if t.is_empty() || t.starts_with('#') || t.starts_with('%') {
+            continue;
+        }
+        if t.starts_with("---") || t.starts_with("...") {
+            // A new document; its first line sets its indentation.
+            base = None;
+            let rest = &t[3..];
+            if rest.contains("name") || rest.contains("<<") || rest.contains(['{', '[']) {
+                return true;
+            }
+            continue;
+        }
+        if t.starts_with(['&', '!']) {
+            // The root's anchor or tag on a line of its own: the mapping
+            // may start on the next line, at any indentation.
+            if t.contains("name") || t.contains("<<") || t.contains(['{', '[']) {
+                return true;
+            }
+            continue;
+        }
+        let indent = line.len() - t.len();
+        if indent != *base.get_or_insert(indent) {
+            continue;
+        }
+        let key = t.trim_start_matches(['"', '\'', '?', ' ']);
+        if key.starts_with("name") || key.starts_with("<<") || t.starts_with(['{', '[']) {
+            return true;
+        }
+    }
+    false
+}
+
 pub fn project_name(inputs: &[Input], limits: &Limits, env: &Environment) -> String {
     let mut from_files: Option<String> = None;
     for input in inputs {
@@ -333,30 +473,13 @@ pub fn project_name(inputs: &[Input], limits: &Limits, env: &Environment) -> Str
             continue;
         };
         let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-        // Parse only a file that can have a top-level `name`: a line that
-        // starts with the key, or a document in flow style.
-        let maybe = text.lines().any(|l| {
-            let t = l.trim_start().trim_start_matches(['"', '\'']);
-            t.starts_with("name") || l.starts_with('{')
-        });
-        if !maybe {
+        if !may_name_project(text) {
             continue;
         }
-        let yaml = yaml::parse(FileId(0), text, limits);
-        for doc in &yaml.documents {
-            let Some(root) = doc.root else { continue };
-            if doc.broken {
-                continue;
-            }
-            let mut resolver = Resolver::new(&yaml, text, limits);
-            let Ok(value) = resolver.resolve_root(root) else {
-                continue;
-            };
-            if let Some(name) = value.get("name").and_then(Value::as_str)
-                && !name.is_empty()
-            {
-                from_files = Some(name.to_string());
-            }
+        if let Some(name) =
+            simple_top_level_name(text).or_else(|| parsed_top_level_name(text, limits))
+        {
+            from_files = Some(name);
         }
     }
     let normalize = |s: &str| -> String {
@@ -448,4 +571,114 @@ pub fn load_project_with(
         inputs: inputs.len(),
         resets,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::may_name_project;
+
+    #[test]
+    fn files_that_may_name_the_project() {
+        for text in [
+            "name: app\nservices: {}\n",
+            "services:\n  a: {}\n\"name\": app\n",
+            "  services: {}\n  'name': app\n",
+            "# header\n%YAML 1.2\n---\nname: app\n",
+            "services: {}\n---\n  x: 1\n  name: app\n",
+            "--- {name: app}\n",
+            "{services: {},\n name: app}\n",
+            "&root\n  name: app\n",
+            "x-base: &b {name: app}\n<<: *b\n",
+            "? name\n: app\n",
+        ] {
+            assert!(may_name_project(text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn simple_names_are_read_without_parsing() {
+        use super::{parsed_top_level_name, simple_top_level_name};
+        let limits = crate::load::Limits::default();
+        for (text, simple) in [
+            ("name: app\nservices: {}\n", Some("app")),
+            (
+                "services:\n  a: {}\nname: my-app_2 # the project\n",
+                Some("my-app_2"),
+            ),
+            ("  services: {}\n  name: app\n", Some("app")),
+            ("name: app\n  continued\n", None),
+            ("name: \"app\"\n", None),
+            ("name: ${NAME:-app}\n", None),
+            ("name: true\n", None),
+            ("name: 1app\n", None),
+            ("name:\n  app\n", None),
+            ("name: a\nname: b\n", None),
+            ("name : app\n", None),
+            ("names: x\nname: app\n", Some("app")),
+            ("x-a: &a {name: b}\n<<: *a\nname: app\n", None),
+            ("name: app\n---\nname: other\n", None),
+            (
+                "x-h: &h\n  a: 1\ns:\n  x:\n    <<: *h\n    \"k\": v\nname: app\n",
+                Some("app"),
+            ),
+            ("\"name\": a\n", None),
+        ] {
+            assert_eq!(simple_top_level_name(text).as_deref(), simple, "{text:?}");
+            if let Some(name) = simple {
+                assert_eq!(
+                    parsed_top_level_name(text, &limits).as_deref(),
+                    Some(name),
+                    "{text:?}"
+                );
+            }
+        }
+    }
+
+    /// Over the fixtures and the corpus, the simple reading agrees with
+    /// the parse wherever it answers.
+    #[test]
+    fn simple_names_agree_with_the_parse() {
+        use super::{parsed_top_level_name, simple_top_level_name};
+        let limits = crate::load::Limits::default();
+        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let mut dirs = vec![root.join("fixtures"), root.join("../shared/corpus")];
+        let mut answered = 0;
+        while let Some(dir) = dirs.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                    continue;
+                }
+                let Ok(text) = std::fs::read_to_string(&p) else {
+                    continue;
+                };
+                if let Some(name) = simple_top_level_name(&text) {
+                    answered += 1;
+                    assert_eq!(
+                        parsed_top_level_name(&text, &limits),
+                        Some(name),
+                        "{}",
+                        p.display()
+                    );
+                }
+            }
+        }
+        assert!(answered > 0);
+    }
+
+    #[test]
+    fn nested_names_do_not_count() {
+        for text in [
+            "services:\n  a:\n    image: x\nnetworks:\n  n:\n    name: net\n",
+            "services: {}\nvolumes:\n  v:\n    name: data\n",
+            "",
+            "# name: app\n",
+        ] {
+            assert!(!may_name_project(text), "{text:?}");
+        }
+    }
 }
