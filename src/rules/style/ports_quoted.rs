@@ -11,9 +11,9 @@
 
 use std::collections::HashSet;
 
-use crate::diag::{Edit, Finding, Fix};
+use crate::diag::Finding;
 use crate::load::yaml::{NodeKind, Style};
-use crate::rules::style::tree::{FileView, no_fix_because};
+use crate::rules::style::tree::FileView;
 use crate::rules::{Context, OptionKind, OptionSpec};
 
 crate::declare_rule! {
@@ -119,7 +119,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                         continue;
                     }
                     let quoted = format!("{q}{content}{q}");
-                    let mut help = match sexagesimal(content) {
+                    let help = match sexagesimal(content) {
                         Some(n) if *style == Style::Plain => format!(
                             "write {quoted}: a YAML 1.1 parser (docker-compose v1, PyYAML) reads the unquoted `{content}` as the base-60 number {n}"
                         ),
@@ -127,24 +127,15 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                             "write {quoted}; the convention quotes every port entry with {want}"
                         ),
                     };
-                    let mut f = Finding::new(RULE.id, view.span(item), message).label(label);
-                    match view.sharing(item, s.via.or(ports.via)) {
-                        Some(via) => {
-                            f = f.via(Some(via));
-                            help.push_str(". ");
-                            help.push_str(no_fix_because(via));
-                        }
-                        None => {
-                            f = f.fix(Fix::safe(
-                                format!("write {quoted}"),
-                                vec![Edit {
-                                    span: view.span(item),
-                                    replacement: quoted.clone(),
-                                }],
-                            ));
-                        }
-                    }
-                    out.push(f.help(help));
+                    let f = Finding::new(RULE.id, view.span(item), message).label(label);
+                    out.push(view.fix_unless_shared(
+                        f,
+                        help,
+                        item,
+                        s.via.or(ports.via),
+                        format!("write {quoted}"),
+                        quoted,
+                    ));
                 }
             }
         }

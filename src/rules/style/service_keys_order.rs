@@ -158,15 +158,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 if !seen.insert(s.node) {
                     continue;
                 }
-                let entries = view.entries(s.node);
-                let mut keys = Vec::with_capacity(entries.len());
-                let mut names = Vec::with_capacity(entries.len());
-                for (k, _) in entries {
-                    let name = view.scalar(*k).filter(|_| !view.is_merge_key(*k));
-                    keys.push(name.and_then(rank));
-                    names.push(name.unwrap_or("<<").to_string());
-                }
-                let spans = entries.iter().map(|(k, _)| view.span(*k)).collect();
+                let (keys, names, spans) = view.ranked_entries(s.node, rank);
                 let help = match crate::rules::style::reorder::misplaced(&keys) {
                     Some(m) => {
                         let (g, _) = keys[m.index].unwrap_or((0, 0));

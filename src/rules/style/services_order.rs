@@ -27,15 +27,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             if !seen.insert(services.node) {
                 continue;
             }
-            let entries = view.entries(services.node);
-            let mut keys = Vec::with_capacity(entries.len());
-            let mut names = Vec::with_capacity(entries.len());
-            for (k, _) in entries {
-                let name = view.scalar(*k).filter(|_| !view.is_merge_key(*k));
-                keys.push(name.filter(|n| !n.starts_with("x-")).map(name_key));
-                names.push(name.unwrap_or("<<").to_string());
-            }
-            let spans = entries.iter().map(|(k, _)| view.span(*k)).collect();
+            let (keys, names, spans) = view.ranked_entries(services.node, |n| {
+                (!n.starts_with("x-")).then(|| name_key(n))
+            });
             let message = |name: &str, place: &str| {
                 format!("service `{name}` is out of alphabetical order: it belongs {place}")
             };

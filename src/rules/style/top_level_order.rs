@@ -34,15 +34,7 @@ fn rank(key: &str) -> Option<usize> {
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for view in FileView::all(cx.project) {
         for root in view.roots() {
-            let entries = view.entries(root);
-            let mut keys = Vec::with_capacity(entries.len());
-            let mut names = Vec::with_capacity(entries.len());
-            for (k, _) in entries {
-                let name = view.scalar(*k).filter(|_| !view.is_merge_key(*k));
-                keys.push(name.and_then(rank));
-                names.push(name.unwrap_or("<<").to_string());
-            }
-            let spans = entries.iter().map(|(k, _)| view.span(*k)).collect();
+            let (keys, names, spans) = view.ranked_entries(root, rank);
             let message = |name: &str, place: &str| {
                 format!("top-level key `{name}` is out of order: it belongs {place}")
             };

@@ -10,6 +10,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::diag::{Edit, Finding, Fix};
 use crate::load::yaml::{Comment, NodeId, NodeKind, Style, YamlFile};
 use crate::load::{Via, ViaKind};
 use crate::model::{FileFacts, Project};
@@ -320,6 +321,57 @@ impl<'a> FileView<'a> {
     /// key (given `via`, or an anchor on it or around it).
     pub fn sharing(&self, id: NodeId, via: Option<Via>) -> Option<Via> {
         via.or_else(|| self.shared(id))
+    }
+
+    /// The entries of a mapping as the ordering rules see them: each key's
+    /// `rank` (`None` for a merge key, or a key `rank` leaves in place),
+    /// its name (`<<` for a merge key) and its span.
+    pub fn ranked_entries<R>(
+        &self,
+        map: NodeId,
+        rank: impl Fn(&str) -> Option<R>,
+    ) -> (Vec<Option<R>>, Vec<String>, Vec<Span>) {
+        let entries = self.entries(map);
+        let mut keys = Vec::with_capacity(entries.len());
+        let mut names = Vec::with_capacity(entries.len());
+        for (k, _) in entries {
+            let name = self.scalar(*k).filter(|_| !self.is_merge_key(*k));
+            keys.push(name.and_then(&rank));
+            names.push(name.unwrap_or("<<").to_string());
+        }
+        let spans = entries.iter().map(|(k, _)| self.span(*k)).collect();
+        (keys, names, spans)
+    }
+
+    /// Give `f` a safe fix that writes `replacement` over the node, or,
+    /// when the node is shared (see [`FileView::sharing`]), no fix and a
+    /// help that says why.
+    pub fn fix_unless_shared(
+        &self,
+        mut f: Finding,
+        mut help: String,
+        node: NodeId,
+        via: Option<Via>,
+        title: String,
+        replacement: String,
+    ) -> Finding {
+        match self.sharing(node, via) {
+            Some(via) => {
+                f = f.via(Some(via));
+                help.push_str(". ");
+                help.push_str(no_fix_because(via));
+            }
+            None => {
+                f = f.fix(Fix::safe(
+                    title,
+                    vec![Edit {
+                        span: self.span(node),
+                        replacement,
+                    }],
+                ));
+            }
+        }
+        f.help(help)
     }
 }
 

@@ -6,13 +6,13 @@
 
 use std::collections::HashSet;
 
-use crate::diag::{Edit, Finding, Fix};
+use crate::diag::Finding;
 use crate::load::ScalarType;
 use crate::load::value::resolve_plain;
 use crate::load::yaml::{NodeKind, Style};
 use crate::rules::Context;
 use crate::rules::style::ports_quoted::sexagesimal;
-use crate::rules::style::tree::{FileView, no_fix_because};
+use crate::rules::style::tree::FileView;
 
 crate::declare_rule! {
     id: "volumes-unquoted",
@@ -81,7 +81,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     if written.contains(['\n', '\r']) || !plain_safe(value, flow) {
                         continue;
                     }
-                    let mut f = Finding::new(
+                    let f = Finding::new(
                         RULE.id,
                         view.span(item),
                         format!(
@@ -90,24 +90,14 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                         ),
                     )
                     .label("quoted");
-                    let mut help = format!("write `{value}` without quotes");
-                    match view.sharing(item, s.via.or(volumes.via)) {
-                        Some(via) => {
-                            f = f.via(Some(via));
-                            help.push_str(". ");
-                            help.push_str(no_fix_because(via));
-                        }
-                        None => {
-                            f = f.fix(Fix::safe(
-                                "remove the quotes",
-                                vec![Edit {
-                                    span: view.span(item),
-                                    replacement: value.to_string(),
-                                }],
-                            ));
-                        }
-                    }
-                    out.push(f.help(help));
+                    out.push(view.fix_unless_shared(
+                        f,
+                        format!("write `{value}` without quotes"),
+                        item,
+                        s.via.or(volumes.via),
+                        "remove the quotes".to_string(),
+                        value.to_string(),
+                    ));
                 }
             }
         }
