@@ -43,6 +43,27 @@ impl fmt::Debug for IndexedSource {
     }
 }
 
+/// The lines miette shows for the span `start..end` with `before` and
+/// `after` lines of context: the span's first line, the snippet's first and
+/// last lines (0-based), and where the snippet's text ends. Both
+/// [`IndexedSource::read_span`] and the plain renderer read snippets
+/// through it.
+fn snippet(
+    file: &SourceFile,
+    start: usize,
+    end: usize,
+    before: usize,
+    after: usize,
+) -> (usize, usize, usize, usize) {
+    let lines = &file.lines;
+    let first_line = lines.line_of(start);
+    let last_line = lines.line_of(if start == end { start } else { end - 1 });
+    let ctx_first = first_line.saturating_sub(before);
+    let ctx_last = (last_line + after).min(lines.line_count() - 1);
+    let data_end = lines.line_start(ctx_last + 1).min(file.text.len()).max(end);
+    (first_line, ctx_first, ctx_last, data_end)
+}
+
 impl SourceCode for IndexedSource {
     fn read_span<'a>(
         &'a self,
@@ -57,10 +78,13 @@ impl SourceCode for IndexedSource {
         if end > text.len() {
             return Err(MietteError::OutOfBounds);
         }
-        let first_line = lines.line_of(start);
-        let last_line = lines.line_of(if span.is_empty() { start } else { end - 1 });
-        let ctx_first = first_line.saturating_sub(context_lines_before);
-        let ctx_last = (last_line + context_lines_after).min(lines.line_count() - 1);
+        let (first_line, ctx_first, ctx_last, data_end) = snippet(
+            &self.file,
+            start,
+            end,
+            context_lines_before,
+            context_lines_after,
+        );
         let (data_start, column) = if context_lines_before == 0 {
             // miette shows this column in the snippet header: count
             // characters, as every other output does.
@@ -69,8 +93,6 @@ impl SourceCode for IndexedSource {
         } else {
             (lines.line_start(ctx_first), 0)
         };
-        let data_end = lines.line_start(ctx_last + 1).min(text.len());
-        let data_end = data_end.max(end);
         Ok(Box::new(MietteSpanContents::new_named(
             self.name.clone(),
             &text.as_bytes()[data_start..data_end],
@@ -579,13 +601,8 @@ mod plain {
     }
 
     fn context(file: &SourceFile, start: usize, end: usize) -> Context {
-        let index = &file.lines;
-        let first_line = index.line_of(start);
-        let last_line = index.line_of(if start == end { start } else { end - 1 });
-        let first = first_line.saturating_sub(1);
-        let last = (last_line + 1).min(index.line_count() - 1);
-        let data_start = index.line_start(first);
-        let data_end = index.line_start(last + 1).min(file.text.len()).max(end);
+        let (_, first, last, data_end) = super::snippet(file, start, end, 1, 1);
+        let data_start = file.lines.line_start(first);
         Context {
             start,
             end,
