@@ -7,8 +7,16 @@ use crate::span::{FileId, Span};
 
 /// Paths as shown: relative ones without a leading `./`.
 pub fn display_path(path: &Path) -> String {
-    let s = path.to_string_lossy();
-    s.strip_prefix("./").unwrap_or(&s).to_string()
+    shown_path(path).into_owned()
+}
+
+/// [`display_path`] without a copy when the path is valid UTF-8.
+pub fn shown_path(path: &Path) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    match path.to_string_lossy() {
+        Cow::Borrowed(s) => Cow::Borrowed(s.strip_prefix("./").unwrap_or(s)),
+        Cow::Owned(s) => Cow::Owned(s.strip_prefix("./").unwrap_or(&s).to_string()),
+    }
 }
 
 /// Remove `.` components and fold `dir/..` pairs, without touching the file

@@ -7,6 +7,7 @@
 //! every label; [`IndexedSource`] answers from the file's line index instead,
 //! so rendering stays linear in the number of findings.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
@@ -260,7 +261,16 @@ const HELP_INDENT: usize = 8;
 /// allocations per word: textwrap took a third of rendering. `None` when a
 /// line is blank: miette indents blank lines differently when it does not
 /// wrap, so such a text is left to miette's own wrapping.
-fn prewrap(text: &str, width: usize) -> Option<String> {
+fn prewrap(text: &str, width: usize) -> Option<Cow<'_, str>> {
+    // A line of printable ASCII that fits and does not end in a space is
+    // its own wrapping (most messages and helps).
+    if text.len() <= width
+        && !text.ends_with(' ')
+        && text.bytes().all(|b| (0x20..0x7f).contains(&b))
+        && !text.trim().is_empty()
+    {
+        return Some(Cow::Borrowed(text));
+    }
     let mut out = String::with_capacity(text.len() + 16);
     for (n, line) in text.split('\n').enumerate() {
         if line.trim().is_empty() {
@@ -303,7 +313,7 @@ fn prewrap(text: &str, width: usize) -> Option<String> {
         }
         out.push_str(&line[start..end]);
     }
-    Some(out)
+    Some(Cow::Owned(out))
 }
 
 /// The message, help and related messages of a finding wrapped for a
@@ -311,9 +321,10 @@ fn prewrap(text: &str, width: usize) -> Option<String> {
 /// `false` (see [`prewrap`]).
 fn prewrapped(mut rendered: Rendered, width: usize) -> (Rendered, bool) {
     let text_width = width.saturating_sub(2);
-    let message = prewrap(&rendered.message, text_width.saturating_sub(MESSAGE_INDENT));
+    let message =
+        prewrap(&rendered.message, text_width.saturating_sub(MESSAGE_INDENT)).map(Cow::into_owned);
     let help = match &rendered.help {
-        Some(h) => prewrap(h, text_width.saturating_sub(HELP_INDENT)).map(Some),
+        Some(h) => prewrap(h, text_width.saturating_sub(HELP_INDENT)).map(|h| Some(h.into_owned())),
         None => Some(None),
     };
     let related: Option<Vec<String>> = rendered
@@ -324,6 +335,7 @@ fn prewrapped(mut rendered: Rendered, width: usize) -> (Rendered, bool) {
                 .is_none()
                 .then(|| prewrap(&r.message, text_width.saturating_sub(MESSAGE_INDENT)))
                 .flatten()
+                .map(Cow::into_owned)
         })
         .collect();
     match (message, help, related) {
@@ -382,22 +394,32 @@ fn render_with_miette(
     }
 }
 
+/// Findings rendered by one task.
+const CHUNK: usize = 64;
+
+/// Bytes reserved per finding: most take 600 to 900.
+const BYTES_PER_FINDING: usize = 1024;
+
 /// Render a report for people. `color` decides ANSI styling.
 pub fn render(report: &Report, color: bool, width: usize, out: &mut String) {
     let handlers = handlers(color, width);
-    // Findings are rendered independently, in parallel, and joined in
-    // the report's order. Most of them take the plain path (see
-    // [`plain::render`]); the others, and every finding in colour, miette.
+    // Findings are rendered independently, in parallel, a chunk at a time
+    // into one text each, and the texts joined in the report's order. Most
+    // findings take the plain path (see [`plain::render`]); the others, and
+    // every finding in colour, miette.
     let parts: Vec<String> = report
         .items
-        .par_iter()
-        .map(|item| {
-            let mut out = String::new();
-            if color || !plain::render(item, width, &mut out) {
-                out.clear();
-                render_with_miette(item, &handlers, width, &mut out);
+        .par_chunks(CHUNK)
+        .map(|items| {
+            let mut out = String::with_capacity(items.len() * BYTES_PER_FINDING);
+            for item in items {
+                let at = out.len();
+                if color || !plain::render(item, width, &mut out) {
+                    out.truncate(at);
+                    render_with_miette(item, &handlers, width, &mut out);
+                }
+                out.push('\n');
             }
-            out.push('\n');
             out
         })
         .collect();
@@ -456,8 +478,9 @@ mod plain {
 
     use super::{HELP_INDENT, MESSAGE_INDENT, prewrap};
     use crate::diag::Severity;
-    use crate::report::{Item, display_path};
+    use crate::report::Item;
     use crate::source::SourceFile;
+    use crate::source::shown_path;
 
     /// miette's default tab width.
     const TAB_WIDTH: usize = 4;
@@ -705,18 +728,14 @@ mod plain {
                 }
             }
         }
-        let mut help = String::with_capacity(d.help.as_ref().map_or(0, |h| h.len() + 1) + 80);
-        if let Some(h) = &d.help {
-            help.push_str(h);
-            help.push('\n');
-        }
-        help.push_str("run `dockmaster explain ");
-        help.push_str(d.rule);
-        help.push_str("` for the rule's documentation");
         let text_width = width.saturating_sub(2);
         let (Some(message), Some(help)) = (
             prewrap(&d.message, text_width.saturating_sub(MESSAGE_INDENT)),
-            wrapped_help(help, text_width.saturating_sub(HELP_INDENT)),
+            wrapped_help(
+                d.rule,
+                d.help.as_deref(),
+                text_width.saturating_sub(HELP_INDENT),
+            ),
         ) else {
             return false;
         };
@@ -738,7 +757,7 @@ mod plain {
             out.push('\n');
         }
         // The snippets.
-        let name = display_path(&file.path);
+        let name = shown_path(&file.path);
         for (cx, lines) in contexts.iter().zip(&snippets) {
             snippet(out, file, &name, cx, lines, &labels);
         }
@@ -751,8 +770,9 @@ mod plain {
         true
     }
 
-    /// Wrapped helps by width and text (`None`: [`prewrap`] cannot wrap it).
-    type Helps = HashMap<(usize, String), Option<Rc<str>>>;
+    /// The helps of a rule as given (`None`: it has none) and wrapped
+    /// (`None`: [`prewrap`] cannot wrap it), by width and rule.
+    type Helps = HashMap<(usize, &'static str), Vec<(Option<Box<str>>, Option<Rc<str>>)>>;
 
     thread_local! {
         /// Helps wrapped by [`prewrap`]: most findings of a rule share
@@ -761,21 +781,31 @@ mod plain {
         static HELPS: RefCell<Helps> = RefCell::new(HashMap::new());
     }
 
-    /// Most helps kept per thread.
-    const HELPS_KEPT: usize = 4096;
+    /// Most helps kept per rule and width, per thread.
+    const HELPS_KEPT: usize = 64;
 
-    fn wrapped_help(help: String, width: usize) -> Option<Rc<str>> {
+    /// The help of a finding of `rule` as shown, wrapped to `width`: its
+    /// own help, if any, then the pointer to the rule's documentation.
+    fn wrapped_help(rule: &'static str, help: Option<&str>, width: usize) -> Option<Rc<str>> {
         HELPS.with(|cache| {
             let mut cache = cache.borrow_mut();
-            let key = (width, help);
-            if let Some(hit) = cache.get(&key) {
+            let helps = cache.entry((width, rule)).or_default();
+            if let Some((_, hit)) = helps.iter().find(|(h, _)| h.as_deref() == help) {
                 return hit.clone();
             }
-            let wrapped: Option<Rc<str>> = prewrap(&key.1, width).map(Rc::from);
-            if cache.len() >= HELPS_KEPT {
-                cache.clear();
+            let mut text = String::with_capacity(help.map_or(0, |h| h.len() + 1) + 80);
+            if let Some(h) = help {
+                text.push_str(h);
+                text.push('\n');
             }
-            cache.insert(key, wrapped.clone());
+            text.push_str("run `dockmaster explain ");
+            text.push_str(rule);
+            text.push_str("` for the rule's documentation");
+            let wrapped: Option<Rc<str>> = prewrap(&text, width).map(|w| Rc::from(&*w));
+            if helps.len() >= HELPS_KEPT {
+                helps.clear();
+            }
+            helps.push((help.map(Box::from), wrapped.clone()));
             wrapped
         })
     }
