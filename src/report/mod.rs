@@ -231,24 +231,39 @@ impl Report {
         // included by another) is kept once: the copy with a fix, then the
         // most severe, whatever the order of the command line.
         use rayon::slice::ParallelSliceMut;
-        self.items.par_sort_by_cached_key(|i| {
-            (
-                i.path(),
-                i.diag.primary.span.start,
-                i.diag.rule,
-                i.diag.primary.span.end,
-                i.diag.message.clone(),
-                i.diag.fix.is_none(),
-                std::cmp::Reverse(i.diag.severity),
-            )
-        });
-        self.items.dedup_by(|a, b| {
-            a.path() == b.path()
-                && a.diag.primary.span.start == b.diag.primary.span.start
-                && a.diag.primary.span.end == b.diag.primary.span.end
-                && a.diag.rule == b.diag.rule
-                && a.diag.message == b.diag.message
-        });
+        // The keys borrow from the findings (no path or message is copied),
+        // so the findings are put in order through their indexes.
+        let order: Vec<usize> = {
+            let mut keys: Vec<_> = self
+                .items
+                .iter()
+                .enumerate()
+                .map(|(n, i)| {
+                    let d = &i.diag;
+                    (
+                        crate::source::shown_path(&i.file().path),
+                        d.primary.span.start,
+                        d.rule,
+                        d.primary.span.end,
+                        d.message.as_str(),
+                        d.fix.is_none(),
+                        std::cmp::Reverse(d.severity),
+                        n,
+                    )
+                })
+                .collect();
+            keys.par_sort_unstable();
+            // Dropping exact duplicates: same path, span, rule and message.
+            keys.dedup_by(|b, a| {
+                a.0 == b.0 && a.1 == b.1 && a.2 == b.2 && a.3 == b.3 && a.4 == b.4
+            });
+            keys.into_iter().map(|k| k.7).collect()
+        };
+        let mut items: Vec<Option<Item>> = std::mem::take(&mut self.items)
+            .into_iter()
+            .map(Some)
+            .collect();
+        self.items = order.into_iter().filter_map(|n| items[n].take()).collect();
     }
 
     pub fn count(&self, severity: Severity) -> usize {
