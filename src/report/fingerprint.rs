@@ -10,7 +10,7 @@
 //! same across Rust versions and platforms (the standard library's hashers
 //! promise no such thing).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::report::Report;
 
@@ -55,33 +55,32 @@ impl Default for Fnv128 {
 /// path the format shows for finding `i` (a format that rewrites paths
 /// hashes what it prints). Fingerprints are unique within the report.
 pub fn content_fingerprints(report: &Report, paths: &[String]) -> Vec<String> {
-    let mut seen = HashSet::new();
+    let mut seen: HashSet<u128> = HashSet::with_capacity(report.items.len());
     // For each first fingerprint, the next `n` to try: every smaller one is
     // taken already, so that many equal findings (one flagged text repeated
     // in 20,000 services) cost one hash each, not one per earlier repeat.
-    let mut next: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    let mut next: HashMap<u128, u64> = HashMap::new();
     report
         .items
         .iter()
         .zip(paths)
         .map(|(item, path)| {
-            let mut base = Fnv128::new();
-            base.write_field(item.diag.rule);
-            base.write_field(path);
-            base.write_field(item.flagged_text());
-            let base = base.hex();
+            let mut state = Fnv128::new();
+            state.write_field(item.diag.rule);
+            state.write_field(path);
+            state.write_field(item.flagged_text());
+            let base = state.0;
             let mut n: u64 = next.get(&base).copied().unwrap_or(0);
             let found = loop {
-                let mut h = Fnv128::new();
-                h.write_field(item.diag.rule);
-                h.write_field(path);
-                h.write_field(item.flagged_text());
-                if n > 0 {
+                let hash = if n == 0 {
+                    state
+                } else {
+                    let mut h = state;
                     h.write_field(&n.to_string());
-                }
-                let hex = h.hex();
-                if seen.insert(hex.clone()) {
-                    break hex;
+                    h
+                };
+                if seen.insert(hash.0) {
+                    break hash.hex();
                 }
                 n += 1;
             };

@@ -18,9 +18,30 @@ pub const SCHEMA_VERSION: u32 = 1;
 struct Document<'a> {
     version: u32,
     tool: Tool,
-    findings: Vec<Finding<'a>>,
+    findings: Findings<'a>,
     summary: Summary,
     errors: &'a [String],
+}
+
+/// The findings, serialized one by one as they are built (no list of them
+/// is kept).
+struct Findings<'a> {
+    report: &'a Report,
+    paths: &'a [String],
+    fingerprints: &'a [String],
+}
+
+impl Serialize for Findings<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(
+            self.report
+                .items
+                .iter()
+                .zip(self.paths)
+                .zip(self.fingerprints)
+                .map(|((item, path), fingerprint)| finding(item, path, fingerprint)),
+        )
+    }
 }
 
 #[derive(Serialize)]
@@ -38,7 +59,7 @@ struct Finding<'a> {
     message: &'a str,
     help: Option<&'a str>,
     docs: String,
-    fingerprint: String,
+    fingerprint: &'a str,
     location: Location<'a>,
     related: Vec<Location<'a>>,
     fix: Option<Fix<'a>>,
@@ -108,53 +129,62 @@ fn location<'a>(item: &Item, span: Span, message: &'a str) -> Location<'a> {
     }
 }
 
+/// The finding of `item`, whose primary file shows as `path`.
+fn finding<'a>(item: &'a Item, path: &str, fingerprint: &'a str) -> Finding<'a> {
+    let d = &item.diag;
+    let (start, end) = positions(item.range());
+    let primary = &d.primary.message;
+    Finding {
+        rule: d.rule,
+        severity: d.severity.as_str(),
+        category: d.category,
+        message: &d.message,
+        help: d.help.as_deref(),
+        docs: rule_doc_url(d.rule),
+        fingerprint,
+        location: Location {
+            file: path.to_owned(),
+            start,
+            end,
+            message: (!primary.is_empty()).then_some(primary.as_str()),
+        },
+        related: d
+            .related
+            .iter()
+            .map(|l| location(item, l.span, &l.message))
+            .collect(),
+        fix: d.fix.as_ref().map(|f| Fix {
+            title: &f.title,
+            applicability: match f.applicability {
+                Applicability::Safe => "safe",
+                Applicability::Unsafe => "unsafe",
+            },
+            edits: f
+                .edits
+                .iter()
+                .map(|e| {
+                    let (_, file, range) = item.locate(e.span);
+                    let (start, end) = positions(range);
+                    Edit {
+                        file,
+                        start,
+                        end,
+                        replacement: &e.replacement,
+                    }
+                })
+                .collect(),
+        }),
+    }
+}
+
+/// Bytes reserved per finding: a finding without related labels or a fix
+/// takes 700 to 1,000 bytes, so that the document is rarely copied as it
+/// grows.
+const BYTES_PER_FINDING: usize = 1024;
+
 pub fn render(report: &Report, out: &mut String) {
     let paths: Vec<String> = report.items.iter().map(Item::path).collect();
     let fingerprints = content_fingerprints(report, &paths);
-    let findings = report
-        .items
-        .iter()
-        .zip(fingerprints)
-        .map(|(item, fingerprint)| {
-            let d = &item.diag;
-            Finding {
-                rule: d.rule,
-                severity: d.severity.as_str(),
-                category: d.category,
-                message: &d.message,
-                help: d.help.as_deref(),
-                docs: rule_doc_url(d.rule),
-                fingerprint,
-                location: location(item, d.primary.span, &d.primary.message),
-                related: d
-                    .related
-                    .iter()
-                    .map(|l| location(item, l.span, &l.message))
-                    .collect(),
-                fix: d.fix.as_ref().map(|f| Fix {
-                    title: &f.title,
-                    applicability: match f.applicability {
-                        Applicability::Safe => "safe",
-                        Applicability::Unsafe => "unsafe",
-                    },
-                    edits: f
-                        .edits
-                        .iter()
-                        .map(|e| {
-                            let (_, file, range) = item.locate(e.span);
-                            let (start, end) = positions(range);
-                            Edit {
-                                file,
-                                start,
-                                end,
-                                replacement: &e.replacement,
-                            }
-                        })
-                        .collect(),
-                }),
-            }
-        })
-        .collect();
     let doc = Document {
         version: SCHEMA_VERSION,
         tool: Tool {
@@ -162,7 +192,11 @@ pub fn render(report: &Report, out: &mut String) {
             version: VERSION,
             homepage: HOMEPAGE,
         },
-        findings,
+        findings: Findings {
+            report,
+            paths: &paths,
+            fingerprints: &fingerprints,
+        },
         summary: Summary {
             findings: report.items.len(),
             by_severity: BySeverity {
@@ -174,8 +208,15 @@ pub fn render(report: &Report, out: &mut String) {
         },
         errors: &report.errors,
     };
-    out.push_str(&serde_json::to_string_pretty(&doc).expect("JSON serialization"));
-    out.push('\n');
+    let mut buf = Vec::with_capacity(1024 + report.items.len() * BYTES_PER_FINDING);
+    serde_json::to_writer_pretty(&mut buf, &doc).expect("JSON serialization");
+    buf.push(b'\n');
+    let text = String::from_utf8(buf).expect("serde_json writes UTF-8");
+    if out.is_empty() {
+        *out = text;
+    } else {
+        out.push_str(&text);
+    }
 }
 
 #[cfg(test)]
