@@ -131,30 +131,57 @@ fn query_keys(addr: Addr) -> Vec<AddrKey> {
     }
 }
 
-/// A prefix-maximum Fenwick tree over ports, stored sparsely: position =
-/// the start of a range, value = its end and the binding's id. The best
-/// value has the highest end, then the lowest id.
-#[derive(Default)]
-struct RangeIndex {
-    tree: HashMap<u32, (u16, usize)>,
+/// The earlier ranges of one key, answering "which reaches furthest among
+/// those starting at or before a port": a list while it is short (most
+/// projects publish a few ports), then a prefix-maximum Fenwick tree over
+/// ports, stored sparsely (position = the start of a range, value = its end
+/// and the binding's id). The best value has the highest end, then the
+/// lowest id.
+enum RangeIndex {
+    List(Vec<(PortRange, usize)>),
+    Tree(HashMap<u32, (u16, usize)>),
+}
+
+impl Default for RangeIndex {
+    fn default() -> Self {
+        RangeIndex::List(Vec::new())
+    }
 }
 
 const SLOTS: u32 = 1 << 16;
+
+/// Ranges kept in a list before a tree takes over.
+const LIST_MAX: usize = 32;
 
 fn better(a: (u16, usize), b: (u16, usize)) -> bool {
     a.0 > b.0 || (a.0 == b.0 && a.1 < b.1)
 }
 
+fn insert_in_tree(tree: &mut HashMap<u32, (u16, usize)>, range: PortRange, id: usize) {
+    let value = (range.end, id);
+    let mut i = u32::from(range.start) + 1;
+    while i <= SLOTS {
+        let slot = tree.entry(i).or_insert(value);
+        if better(value, *slot) {
+            *slot = value;
+        }
+        i += i & i.wrapping_neg();
+    }
+}
+
 impl RangeIndex {
     fn insert(&mut self, range: PortRange, id: usize) {
-        let value = (range.end, id);
-        let mut i = u32::from(range.start) + 1;
-        while i <= SLOTS {
-            let slot = self.tree.entry(i).or_insert(value);
-            if better(value, *slot) {
-                *slot = value;
+        match self {
+            RangeIndex::List(list) if list.len() < LIST_MAX => list.push((range, id)),
+            RangeIndex::List(list) => {
+                let mut tree = HashMap::new();
+                for &(r, i) in list.iter() {
+                    insert_in_tree(&mut tree, r, i);
+                }
+                insert_in_tree(&mut tree, range, id);
+                *self = RangeIndex::Tree(tree);
             }
-            i += i & i.wrapping_neg();
+            RangeIndex::Tree(tree) => insert_in_tree(tree, range, id),
         }
     }
 
@@ -162,14 +189,28 @@ impl RangeIndex {
     /// furthest.
     fn furthest_from(&self, port: u16) -> Option<(u16, usize)> {
         let mut best: Option<(u16, usize)> = None;
-        let mut i = u32::from(port) + 1;
-        while i > 0 {
-            if let Some(v) = self.tree.get(&i)
-                && best.is_none_or(|b| better(*v, b))
-            {
-                best = Some(*v);
+        let mut consider = |v: (u16, usize)| {
+            if best.is_none_or(|b| better(v, b)) {
+                best = Some(v);
             }
-            i -= i & i.wrapping_neg();
+        };
+        match self {
+            RangeIndex::List(list) => {
+                for &(r, id) in list {
+                    if r.start <= port {
+                        consider((r.end, id));
+                    }
+                }
+            }
+            RangeIndex::Tree(tree) => {
+                let mut i = u32::from(port) + 1;
+                while i > 0 {
+                    if let Some(&v) = tree.get(&i) {
+                        consider(v);
+                    }
+                    i -= i & i.wrapping_neg();
+                }
+            }
         }
         best
     }
@@ -496,6 +537,45 @@ mod tests {
         assert_eq!(idx.overlapping(r(0, 0)), Some(3));
         idx.insert(r(65535, 65535), 4);
         assert_eq!(idx.overlapping(r(65535, 65535)), Some(4));
+    }
+
+    proptest::proptest! {
+        /// The list and the tree answer as a scan of every range does,
+        /// before and after the index outgrows its list.
+        #[test]
+        fn range_index_answers_as_a_scan(
+            ranges in proptest::collection::vec((0u16..200, 0u16..20), 0..80),
+            queries in proptest::collection::vec((0u16..220, 0u16..20), 1..20),
+        ) {
+            let r = |(s, len): (u16, u16)| PortRange { start: s, end: s + len };
+            let mut idx = RangeIndex::default();
+            for (id, &range) in ranges.iter().enumerate() {
+                idx.insert(r(range), id);
+                let earlier = &ranges[..=id];
+                for &q in &queries {
+                    let q = r(q);
+                    // The lowest id among those reaching furthest.
+                    let furthest = |port: u16| {
+                        earlier
+                            .iter()
+                            .enumerate()
+                            .map(|(i, &e)| (r(e), i))
+                            .filter(|(e, _)| e.start <= port)
+                            .max_by_key(|(e, i)| (e.end, std::cmp::Reverse(*i)))
+                            .map(|(e, i)| (e.end, i))
+                    };
+                    proptest::prop_assert_eq!(idx.furthest_from(q.end), furthest(q.end));
+                    proptest::prop_assert_eq!(
+                        idx.overlapping(q),
+                        furthest(q.end).filter(|(end, _)| *end >= q.start).map(|(_, i)| i)
+                    );
+                    proptest::prop_assert_eq!(
+                        idx.containing(q),
+                        furthest(q.start).filter(|(end, _)| *end >= q.end).map(|(_, i)| i)
+                    );
+                }
+            }
+        }
     }
 
     #[test]
