@@ -112,7 +112,7 @@ fn lower_root(project: &mut Project, root: &crate::load::Value) {
                         }
                         project
                             .services
-                            .insert(s.key.text.to_string(), lower::service(s, i));
+                            .insert(s.key.text.to_string(), Box::new(lower::service(s, i)));
                     }
                 }
             }
@@ -163,6 +163,6 @@ impl Project {
 
     /// A service by name.
     pub fn service(&self, name: &str) -> Option<&Service> {
-        self.services.get(name)
+        self.services.get(name).map(|s| &**s)
     }
 }

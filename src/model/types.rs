@@ -121,10 +121,10 @@ pub struct Project {
 
     pub name: Option<Sp<String>>,
     /// The enabled services (all of them unless profiles were selected).
-    pub services: IndexMap<String, Service>,
+    pub services: IndexMap<String, Box<Service>>,
     /// Services disabled by the selected profiles (`--profile`): Compose
     /// leaves them out; a dependency on one is an error.
-    pub disabled: IndexMap<String, Service>,
+    pub disabled: IndexMap<String, Box<Service>>,
     /// The selected profiles; `None` when none was selected and every
     /// service counts as enabled.
     pub profiles: Option<Vec<String>>,

@@ -64,7 +64,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         .project
         .services
         .values()
-        .filter_map(|s| s.container_name.as_ref().map(|c| (s, c)))
+        .filter_map(|s| s.container_name.as_ref().map(|c| (&**s, c)))
         .collect();
     named.sort_by_key(|(s, c)| (doc_position(c.span, c.via), s.index));
     // The raw text is compared: two identical texts give the same name once
