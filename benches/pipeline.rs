@@ -18,8 +18,14 @@
 //! then the human report written to a file). `tree` measures the directory
 //! walk and the whole command as a process. Run: `cargo bench --bench
 //! pipeline` (docs/performance.md).
+//!
+//! The benchmarks allocate with mimalloc, as the `dockmaster` binary does,
+//! so that each stage costs what it costs a user.
 
 mod support;
+
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock};
