@@ -714,7 +714,10 @@ impl<'v> Validator<'v> {
     }
 
     fn check_unique(&mut self, items: &'v [Value]) {
-        let mut seen: HashMap<String, Span> = HashMap::new();
+        if items.len() < 2 {
+            return;
+        }
+        let mut seen: HashMap<_, Span> = HashMap::with_capacity(items.len());
         for v in items {
             let Some(key) = canonical(v) else { continue };
             if let Some(first) = seen.get(&key) {
@@ -778,9 +781,10 @@ impl<'v> Validator<'v> {
 }
 
 /// A comparable rendering of a value, for `uniqueItems`.
-fn canonical(v: &Value) -> Option<String> {
+/// What makes two items equal for `uniqueItems`: a scalar's type and text.
+fn canonical(v: &Value) -> Option<(std::mem::Discriminant<ScalarType>, &str)> {
     match &v.kind {
-        ValueKind::Scalar(s) => Some(format!("{:?}:{}", std::mem::discriminant(&s.ty), s.text)),
+        ValueKind::Scalar(s) => Some((std::mem::discriminant(&s.ty), &s.text)),
         _ => None,
     }
 }
