@@ -58,10 +58,7 @@ const MASK: &str = "********";
 
 /// The credential word a key contains, if any.
 pub fn credential_word(key: &str) -> Option<&'static str> {
-    let parts: Vec<String> = key
-        .split(['_', '.', '-'])
-        .map(|p| p.to_ascii_uppercase())
-        .collect();
+    let parts: Vec<&str> = key.split(['_', '.', '-']).collect();
     // The words split at `_` once, not for every key.
     static WORDS: std::sync::LazyLock<Vec<(&'static str, Vec<&'static str>)>> =
         std::sync::LazyLock::new(|| {
@@ -70,19 +67,23 @@ pub fn credential_word(key: &str) -> Option<&'static str> {
                 .map(|w| (*w, w.split('_').collect()))
                 .collect()
         });
+    // The words and trailers are upper case: a part matches whatever its
+    // case.
     WORDS.iter().find_map(|(word, w)| {
         (0..parts.len().saturating_sub(w.len() - 1))
             .any(|i| {
-                parts[i..i + w.len()].iter().zip(w).all(|(a, b)| a == b)
+                parts[i..i + w.len()]
+                    .iter()
+                    .zip(w)
+                    .all(|(a, b)| a.eq_ignore_ascii_case(b))
                     && parts[i + w.len()..]
                         .iter()
-                        .all(|p| SECRET_TRAILERS.contains(&p.as_str()))
+                        .all(|p| SECRET_TRAILERS.iter().any(|t| p.eq_ignore_ascii_case(t)))
             })
             .then_some(*word)
     })
 }
 
-/// The byte range of the end of the `${...}` starting at `i`, or `None`.
 fn skip_interpolation(b: &[u8], i: usize) -> Option<usize> {
     if b.get(i) != Some(&b'$') || b.get(i + 1) != Some(&b'{') {
         return None;
@@ -204,35 +205,26 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let project = cx.project;
     for s in project.services.values() {
         let name = &s.name.value;
-        for kv in &s.environment {
-            check_entry(
-                project,
-                kv,
-                &format!("service `{name}`"),
-                "environment",
-                out,
-            );
+        if !s.environment.is_empty() {
+            let owner = format!("service `{name}`");
+            for kv in &s.environment {
+                check_entry(project, kv, &owner, "environment", out);
+            }
         }
-        if let Some(b) = &s.build {
+        if let Some(b) = &s.build
+            && !b.args.is_empty()
+        {
+            let owner = format!("the build of service `{name}`");
             for kv in &b.args {
-                check_entry(
-                    project,
-                    kv,
-                    &format!("the build of service `{name}`"),
-                    "build.args",
-                    out,
-                );
+                check_entry(project, kv, &owner, "build.args", out);
             }
         }
         for (key, cmd) in [("command", &s.command), ("entrypoint", &s.entrypoint)] {
             let Some(cmd) = cmd else { continue };
+            let message =
+                || format!("service `{name}` has a URL with a literal password in `{key}`");
             for arg in &cmd.args {
-                check_urls(
-                    project,
-                    arg,
-                    &format!("service `{name}` has a URL with a literal password in `{key}`"),
-                    out,
-                );
+                check_urls(project, arg, &message, out);
             }
         }
     }
@@ -243,7 +235,7 @@ fn check_entry(project: &Project, kv: &KeyValue, who: &str, place: &str, out: &m
     let text = super::written(project, value);
     if let Some(word) = credential_word(&kv.key.value)
         && super::is_literal(&text)
-        && !FLAG_VALUES.contains(&text.to_ascii_lowercase().as_str())
+        && !FLAG_VALUES.iter().any(|f| text.eq_ignore_ascii_case(f))
     {
         let key = &kv.key.value;
         let (why, help) = if place == "build.args" {
@@ -277,15 +269,24 @@ fn check_entry(project: &Project, kv: &KeyValue, who: &str, place: &str, out: &m
     check_urls(
         project,
         value,
-        &format!(
-            "{who} has a URL with a literal password in `{place}` `{}`",
-            kv.key.value
-        ),
+        &|| {
+            format!(
+                "{who} has a URL with a literal password in `{place}` `{}`",
+                kv.key.value
+            )
+        },
         out,
     );
 }
 
-fn check_urls(project: &Project, value: &Sp<String>, message: &str, out: &mut Vec<Finding>) {
+/// Report each URL of `value` with a literal password; `message` says
+/// where (built only when there is one).
+fn check_urls(
+    project: &Project,
+    value: &Sp<String>,
+    message: &dyn Fn() -> String,
+    out: &mut Vec<Finding>,
+) {
     let text = super::written(project, value);
     for url in url_passwords(&text) {
         if !super::is_literal(&text[url.1.clone()]) {
@@ -295,7 +296,7 @@ fn check_urls(project: &Project, value: &Sp<String>, message: &str, out: &mut Ve
             Finding::new(
                 RULE.id,
                 span_of(project, value, url.1.clone()),
-                format!("{message} (`{}`)", masked_url(&text, &url)),
+                format!("{} (`{}`)", message(), masked_url(&text, &url)),
             )
             .via(value.via)
             .help("take the password from a variable (`postgres://app:${DB_PASSWORD}@db/app`) or, when the program can read it from a file, from a secret under `/run/secrets/`"),
