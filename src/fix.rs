@@ -776,7 +776,7 @@ fn quoted_list(items: &[&str]) -> String {
 fn location(project: &Project, span: Span) -> String {
     let file = project.sources.get(span.file);
     let (line, col) = file.line_col(span.start as usize);
-    format!("{}:{line}:{col}", display_path(&file.path))
+    format!("{}:{line}:{col}", file.shown_path())
 }
 
 /// The findings that mean a file is broken, counted by (file, rule,
@@ -789,7 +789,11 @@ type Breakage = HashMap<(String, &'static str, String), usize>;
 fn breakage(project: &Project) -> Breakage {
     let mut out: Breakage = HashMap::new();
     for d in rules::run(project, &Settings::only(Preset::Production, &GUARDED)) {
-        let path = display_path(&project.sources.get(d.primary.span.file).path);
+        let path = project
+            .sources
+            .get(d.primary.span.file)
+            .shown_path()
+            .to_owned();
         *out.entry((path, d.rule, without_numbers(&d.message)))
             .or_insert(0) += 1;
     }

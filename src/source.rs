@@ -7,16 +7,8 @@ use crate::span::{FileId, Span};
 
 /// Paths as shown: relative ones without a leading `./`.
 pub fn display_path(path: &Path) -> String {
-    shown_path(path).into_owned()
-}
-
-/// [`display_path`] without a copy when the path is valid UTF-8.
-pub fn shown_path(path: &Path) -> std::borrow::Cow<'_, str> {
-    use std::borrow::Cow;
-    match path.to_string_lossy() {
-        Cow::Borrowed(s) => Cow::Borrowed(s.strip_prefix("./").unwrap_or(s)),
-        Cow::Owned(s) => Cow::Owned(s.strip_prefix("./").unwrap_or(&s).to_string()),
-    }
+    let s = path.to_string_lossy();
+    s.strip_prefix("./").unwrap_or(&s).to_string()
 }
 
 /// Remove `.` components and fold `dir/..` pairs, without touching the file
@@ -55,18 +47,28 @@ pub struct SourceFile {
     /// Whether the file started with a UTF-8 byte order mark.
     pub bom: bool,
     pub lines: LineIndex,
+    /// The path as shown ([`display_path`]), computed once: reports show
+    /// and sort by it for every finding.
+    shown: Box<str>,
 }
 
 impl SourceFile {
     pub fn new(path: PathBuf, text: impl Into<Arc<str>>, bom: bool) -> SourceFile {
         let text = text.into();
         let lines = LineIndex::new(&text);
+        let shown = display_path(&path).into_boxed_str();
         SourceFile {
             path,
             text,
             bom,
             lines,
+            shown,
         }
+    }
+
+    /// The path as shown: [`display_path`] of `path`.
+    pub fn shown_path(&self) -> &str {
+        &self.shown
     }
 
     /// The text of a span (empty when out of range).

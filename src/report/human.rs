@@ -31,7 +31,7 @@ pub struct IndexedSource {
 
 impl IndexedSource {
     pub fn new(file: Arc<SourceFile>) -> IndexedSource {
-        let name = display_path(&file.path);
+        let name = file.shown_path().to_owned();
         IndexedSource { file, name }
     }
 }
@@ -480,7 +480,6 @@ mod plain {
     use crate::diag::Severity;
     use crate::report::Item;
     use crate::source::SourceFile;
-    use crate::source::shown_path;
 
     /// miette's default tab width.
     const TAB_WIDTH: usize = 4;
@@ -757,9 +756,9 @@ mod plain {
             out.push('\n');
         }
         // The snippets.
-        let name = shown_path(&file.path);
+        let name = file.shown_path();
         for (cx, lines) in contexts.iter().zip(&snippets) {
-            snippet(out, file, &name, cx, lines, &labels);
+            snippet(out, file, name, cx, lines, &labels);
         }
         // The help.
         for (i, l) in help.split('\n').enumerate() {

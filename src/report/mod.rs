@@ -133,7 +133,7 @@ impl Item {
     }
 
     pub fn path(&self) -> String {
-        display_path(&self.file().path)
+        self.file().shown_path().to_owned()
     }
 
     /// The primary span's start and end.
@@ -144,7 +144,7 @@ impl Item {
     /// The file a span points into, its path as shown, and the span's range.
     pub fn locate(&self, span: Span) -> (&Arc<SourceFile>, String, Range) {
         let file = self.sources.get(span.file);
-        (file, display_path(&file.path), Range::of(file, span))
+        (file, file.shown_path().to_owned(), Range::of(file, span))
     }
 
     /// The text the finding flags: the primary span's text, or for an empty
@@ -215,7 +215,7 @@ impl Report {
     /// Add a project's diagnostics.
     pub fn extend(&mut self, sources: Arc<SourceMap>, diags: Vec<Diagnostic>) {
         self.paths
-            .extend(sources.iter().map(|(_, f)| display_path(&f.path)));
+            .extend(sources.iter().map(|(_, f)| f.shown_path().to_owned()));
         self.items.extend(diags.into_iter().map(|diag| Item {
             diag,
             sources: sources.clone(),
@@ -241,7 +241,7 @@ impl Report {
                 .map(|(n, i)| {
                     let d = &i.diag;
                     (
-                        crate::source::shown_path(&i.file().path),
+                        i.file().shown_path(),
                         d.primary.span.start,
                         d.rule,
                         d.primary.span.end,
