@@ -543,7 +543,7 @@ mod plain {
         for c in text.chars() {
             if c == '\t' {
                 let n = TAB_WIDTH - col % TAB_WIDTH;
-                out.extend(std::iter::repeat_n(' ', n));
+                spaces(out, n);
                 col += n;
             } else {
                 out.push(c);
@@ -563,8 +563,28 @@ mod plain {
         })
     }
 
+    /// `n` copies of `unit`, from `run` (that many copies of it) while it
+    /// lasts: a slice is copied at once, where pushing character by
+    /// character checked and encoded each.
+    fn repeat(out: &mut String, run: &str, unit: &str, n: usize) {
+        let mut left = n;
+        while left > 0 {
+            let take = left.min(run.len() / unit.len());
+            out.push_str(&run[..take * unit.len()]);
+            left -= take;
+        }
+    }
+
+    const SPACES: &str = "                                                                ";
+    const RULES: &str = "────────────────────────────────────────────────────────────────";
+
     fn spaces(out: &mut String, n: usize) {
-        out.extend(std::iter::repeat_n(' ', n));
+        repeat(out, SPACES, " ", n);
+    }
+
+    /// `n` horizontal rules (`─`).
+    fn rules(out: &mut String, n: usize) {
+        repeat(out, RULES, "─", n);
     }
 
     /// How many decimal digits `n` has.
@@ -866,7 +886,7 @@ mod plain {
                 };
                 let bar = (from + to) / 2;
                 spaces(out, from.saturating_sub(highest));
-                out.extend(std::iter::repeat_n('─', bar - from));
+                rules(out, bar - from);
                 out.push(if hl.len == 0 {
                     '▲'
                 } else if hl.text.is_some() {
@@ -874,7 +894,7 @@ mod plain {
                 } else {
                     '─'
                 });
-                out.extend(std::iter::repeat_n('─', to - bar - 1));
+                rules(out, to - bar - 1);
                 highest = highest.max(to);
                 shown.push((hl, bar));
             }
