@@ -29,10 +29,16 @@ const SPEC: &str = include_str!("compose-spec.json");
 
 type Id = usize;
 
+/// How many properties a node has before it gets an index by name.
+const BY_NAME_FROM: usize = 8;
+
 #[derive(Default, Debug)]
 struct Node {
     types: Option<Vec<JsonType>>,
     properties: Vec<(String, Id)>,
+    /// `properties` by name, for a node with many of them (a service has
+    /// about a hundred: a scan compared each key with half of them).
+    by_name: HashMap<String, Id>,
     pattern_properties: Vec<(Regex, Id)>,
     /// `None`: any additional property; `Some(None)`: forbidden.
     additional: Option<Option<Id>>,
@@ -45,6 +51,20 @@ struct Node {
     maximum: Option<f64>,
     pattern: Option<Regex>,
     reference: Option<Id>,
+}
+
+impl Node {
+    /// The node of the property named `key`, if the node declares it.
+    fn property(&self, key: &str) -> Option<Id> {
+        if self.by_name.is_empty() {
+            self.properties
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, c)| *c)
+        } else {
+            self.by_name.get(key).copied()
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -148,6 +168,9 @@ impl Compiler<'_> {
             for (k, v) in props {
                 let child = self.compile(v);
                 node.properties.push((k.clone(), child));
+            }
+            if node.properties.len() > BY_NAME_FROM {
+                node.by_name = node.properties.iter().cloned().collect();
             }
         }
         if let Some(props) = obj.get("patternProperties").and_then(Json::as_object) {
@@ -606,17 +629,12 @@ impl<'v> Validator<'v> {
     ) {
         for e in &map.entries {
             let key = &*e.key.text;
-            let child = node
-                .properties
-                .iter()
-                .find(|(k, _)| k == key)
-                .map(|(_, c)| *c)
-                .or_else(|| {
-                    node.pattern_properties
-                        .iter()
-                        .find(|(re, _)| re.is_match(key))
-                        .map(|(_, c)| *c)
-                });
+            let child = node.property(key).or_else(|| {
+                node.pattern_properties
+                    .iter()
+                    .find(|(re, _)| re.is_match(key))
+                    .map(|(_, c)| *c)
+            });
             let child = match child {
                 Some(c) => Some(c),
                 None => match node.additional {
