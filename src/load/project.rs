@@ -517,16 +517,24 @@ pub fn load_project_with(
         }]
     })?;
     // Read each file once: the project name may come from any of them.
-    let inputs: Vec<Input> = inputs
-        .iter()
-        .map(
-            |i| match (&i.content, read_bytes(&i.path, limits.max_file_size)) {
-                (None, Ok(Ok(bytes))) => Input::text(i.path.clone(), bytes),
-                _ => i.clone(),
-            },
-        )
-        .collect();
-    let inputs = inputs.as_slice();
+    // Inputs given with their content (standard input, an editor's
+    // buffer) are not read from disk.
+    let read: Vec<Input>;
+    let inputs = if inputs.iter().all(|i| i.content.is_some()) {
+        inputs
+    } else {
+        read = inputs
+            .iter()
+            .map(|i| match &i.content {
+                None => match read_bytes(&i.path, limits.max_file_size) {
+                    Ok(Ok(bytes)) => Input::text(i.path.clone(), bytes),
+                    _ => i.clone(),
+                },
+                Some(_) => i.clone(),
+            })
+            .collect();
+        read.as_slice()
+    };
     if env.get(PROJECT_NAME_VAR).is_none() {
         let name = project_name(inputs, limits, &env);
         env.set(PROJECT_NAME_VAR, name);
