@@ -798,7 +798,6 @@ impl<'v> Validator<'v> {
     }
 }
 
-/// A comparable rendering of a value, for `uniqueItems`.
 /// What makes two items equal for `uniqueItems`: a scalar's type and text.
 fn canonical(v: &Value) -> Option<(std::mem::Discriminant<ScalarType>, &str)> {
     match &v.kind {

@@ -19,7 +19,7 @@ use miette::{
 };
 
 use crate::diag::Severity;
-use crate::report::{Item, Report, display_path};
+use crate::report::{Item, Report};
 use crate::source::SourceFile;
 
 /// A source file answering miette's span queries from its line index.
@@ -180,6 +180,16 @@ fn span(s: crate::span::Span) -> SourceSpan {
     (s.start as usize, s.len()).into()
 }
 
+/// The help shown for a finding of `rule`: its own help, if any, then
+/// where the rule's documentation is.
+fn shown_help(rule: &str, help: Option<&str>) -> String {
+    let docs = format!("run `dockmaster explain {rule}` for the rule's documentation");
+    match help {
+        Some(h) => format!("{h}\n{docs}"),
+        None => docs,
+    }
+}
+
 fn to_miette(item: &Item) -> Rendered {
     let d = &item.diag;
     let file = item.file().clone();
@@ -207,7 +217,7 @@ fn to_miette(item: &Item) -> Rendered {
             // file's source.
             let other = item.sources.get(l.span.file).clone();
             related.push(Rendered {
-                message: format!("{} ({})", l.message, display_path(&other.path)),
+                message: format!("{} ({})", l.message, other.shown_path()),
                 code: String::new(),
                 severity: miette::Severity::Advice,
                 help: None,
@@ -217,14 +227,7 @@ fn to_miette(item: &Item) -> Rendered {
             });
         }
     }
-    let docs = format!(
-        "run `dockmaster explain {}` for the rule's documentation",
-        d.rule
-    );
-    let help = match &d.help {
-        Some(h) => format!("{h}\n{docs}"),
-        None => docs,
-    };
+    let help = shown_help(d.rule, d.help.as_deref());
     Rendered {
         message: d.message.clone(),
         code: format!("{}[{}]", d.severity, d.rule),
@@ -476,7 +479,7 @@ mod plain {
     use std::collections::HashMap;
     use std::rc::Rc;
 
-    use super::{HELP_INDENT, MESSAGE_INDENT, prewrap};
+    use super::{HELP_INDENT, MESSAGE_INDENT, prewrap, shown_help};
     use crate::diag::Severity;
     use crate::report::Item;
     use crate::source::SourceFile;
@@ -812,14 +815,7 @@ mod plain {
             if let Some((_, hit)) = helps.iter().find(|(h, _)| h.as_deref() == help) {
                 return hit.clone();
             }
-            let mut text = String::with_capacity(help.map_or(0, |h| h.len() + 1) + 80);
-            if let Some(h) = help {
-                text.push_str(h);
-                text.push('\n');
-            }
-            text.push_str("run `dockmaster explain ");
-            text.push_str(rule);
-            text.push_str("` for the rule's documentation");
+            let text = shown_help(rule, help);
             let wrapped: Option<Rc<str>> = prewrap(&text, width).map(|w| Rc::from(&*w));
             if helps.len() >= HELPS_KEPT {
                 helps.clear();

@@ -27,7 +27,6 @@ struct Document<'a> {
 /// is kept).
 struct Findings<'a> {
     report: &'a Report,
-    paths: &'a [String],
     fingerprints: &'a [String],
 }
 
@@ -37,9 +36,8 @@ impl Serialize for Findings<'_> {
             self.report
                 .items
                 .iter()
-                .zip(self.paths)
                 .zip(self.fingerprints)
-                .map(|((item, path), fingerprint)| finding(item, path, fingerprint)),
+                .map(|(item, fingerprint)| finding(item, fingerprint)),
         )
     }
 }
@@ -129,11 +127,8 @@ fn location<'a>(item: &Item, span: Span, message: &'a str) -> Location<'a> {
     }
 }
 
-/// The finding of `item`, whose primary file shows as `path`.
-fn finding<'a>(item: &'a Item, path: &str, fingerprint: &'a str) -> Finding<'a> {
+fn finding<'a>(item: &'a Item, fingerprint: &'a str) -> Finding<'a> {
     let d = &item.diag;
-    let (start, end) = positions(item.range());
-    let primary = &d.primary.message;
     Finding {
         rule: d.rule,
         severity: d.severity.as_str(),
@@ -142,12 +137,7 @@ fn finding<'a>(item: &'a Item, path: &str, fingerprint: &'a str) -> Finding<'a> 
         help: d.help.as_deref(),
         docs: rule_doc_url(d.rule),
         fingerprint,
-        location: Location {
-            file: path.to_owned(),
-            start,
-            end,
-            message: (!primary.is_empty()).then_some(primary.as_str()),
-        },
+        location: location(item, d.primary.span, &d.primary.message),
         related: d
             .related
             .iter()
@@ -194,7 +184,6 @@ pub fn render(report: &Report, out: &mut String) {
         },
         findings: Findings {
             report,
-            paths: &paths,
             fingerprints: &fingerprints,
         },
         summary: Summary {

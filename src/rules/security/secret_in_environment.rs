@@ -84,6 +84,7 @@ pub fn credential_word(key: &str) -> Option<&'static str> {
     })
 }
 
+/// The byte range of the end of the `${...}` starting at `i`, or `None`.
 fn skip_interpolation(b: &[u8], i: usize) -> Option<usize> {
     if b.get(i) != Some(&b'$') || b.get(i + 1) != Some(&b'{') {
         return None;
@@ -205,15 +206,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let project = cx.project;
     for s in project.services.values() {
         let name = &s.name.value;
-        if !s.environment.is_empty() {
-            let owner = format!("service `{name}`");
-            for kv in &s.environment {
-                check_entry(project, kv, &owner, "environment", out);
-            }
+        let owner = format!("service `{name}`");
+        for kv in &s.environment {
+            check_entry(project, kv, &owner, "environment", out);
         }
-        if let Some(b) = &s.build
-            && !b.args.is_empty()
-        {
+        if let Some(b) = &s.build {
             let owner = format!("the build of service `{name}`");
             for kv in &b.args {
                 check_entry(project, kv, &owner, "build.args", out);
