@@ -559,6 +559,11 @@ mod plain {
     /// renderer measures exactly.
     fn simple(data: &str) -> bool {
         let b = data.as_bytes();
+        // Without `\r` (most files), a test of each byte alone, which the
+        // compiler vectorises.
+        if b.iter().all(|&c| matches!(c, 0x20..=0x7e | b'\t' | b'\n')) {
+            return true;
+        }
         b.iter().enumerate().all(|(i, &c)| match c {
             0x20..=0x7e | b'\t' | b'\n' => true,
             b'\r' => b.get(i + 1) == Some(&b'\n'),
@@ -657,31 +662,30 @@ mod plain {
         }
     }
 
-    /// The lines of a snippet as miette's `get_lines` splits them.
-    fn split_lines<'a>(text: &'a str, cx: &Context) -> Vec<Line<'a>> {
-        let data = &text[cx.data.clone()];
+    /// The lines of a snippet as miette's `get_lines` splits them (at
+    /// `\n`, a `\r` before it left out of the text), read from the line
+    /// index: in a [`simple`] snippet its lines are miette's.
+    fn split_lines<'a>(file: &'a SourceFile, cx: &Context) -> Vec<Line<'a>> {
+        let text: &str = &file.text;
+        let bytes = text.as_bytes();
         let mut lines = Vec::with_capacity(cx.last - cx.first + 1);
-        let mut at = 0;
         let mut number = cx.first;
-        while at < data.len() {
-            let (text_end, next) = match data[at..].find('\n') {
-                Some(k) => {
-                    let nl = at + k;
-                    let text_end = if nl > at && data.as_bytes()[nl - 1] == b'\r' {
-                        nl - 1
-                    } else {
-                        nl
-                    };
-                    (text_end, nl + 1)
+        let mut at = cx.data.start;
+        while at < cx.data.end {
+            let next = file.lines.line_start(number + 1).min(cx.data.end);
+            let mut text_end = next;
+            if text_end > at && bytes[text_end - 1] == b'\n' {
+                text_end -= 1;
+                if text_end > at && bytes[text_end - 1] == b'\r' {
+                    text_end -= 1;
                 }
-                None => (data.len(), data.len()),
-            };
+            }
             number += 1;
             lines.push(Line {
                 number,
-                offset: cx.data.start + at,
+                offset: at,
                 length: next - at,
-                text: &data[at..text_end],
+                text: &text[at..text_end],
             });
             at = next;
         }
@@ -714,6 +718,16 @@ mod plain {
                 primary,
             });
         }
+        // A label over more than one line is drawn with a gutter, which
+        // this renderer does not draw: found here through the line index,
+        // before any snippet is read (such a label may span a whole file).
+        let lines = &file.lines;
+        if labels
+            .iter()
+            .any(|l| l.start + l.len > lines.line_start(lines.line_of(l.start) + 1))
+        {
+            return false;
+        }
         // miette sorts the labels by offset with an unstable sort: two at
         // one offset could come in either order.
         labels.sort_by_key(|l| l.start);
@@ -738,7 +752,7 @@ mod plain {
         if !contexts.iter().all(|cx| simple(&text[cx.data.clone()])) {
             return false;
         }
-        let snippets: Vec<Vec<Line>> = contexts.iter().map(|cx| split_lines(text, cx)).collect();
+        let snippets: Vec<Vec<Line>> = contexts.iter().map(|cx| split_lines(file, cx)).collect();
         // Every label shows within one line, without a gutter.
         for lines in &snippets {
             for line in lines {
@@ -792,36 +806,47 @@ mod plain {
         true
     }
 
-    /// The helps of a rule as given (`None`: it has none) and wrapped
-    /// (`None`: [`prewrap`] cannot wrap it), by width and rule.
-    type Helps = HashMap<(usize, &'static str), Vec<(Option<Box<str>>, Option<Rc<str>>)>>;
+    /// The helps of a rule wrapped (`None`: [`prewrap`] cannot wrap it),
+    /// by width and rule: the rule's findings without a help of their own,
+    /// then by their own help.
+    #[derive(Default)]
+    struct Helps {
+        shared: Option<Option<Rc<str>>>,
+        own: HashMap<Box<str>, Option<Rc<str>>>,
+    }
 
     thread_local! {
         /// Helps wrapped by [`prewrap`]: most findings of a rule share
         /// their help, and wrapping it again for each took a tenth of a
         /// run.
-        static HELPS: RefCell<Helps> = RefCell::new(HashMap::new());
+        static HELPS: RefCell<HashMap<(usize, &'static str), Helps>> =
+            RefCell::new(HashMap::new());
     }
 
-    /// Most helps kept per rule and width, per thread.
-    const HELPS_KEPT: usize = 64;
+    /// Most helps of their own kept per rule and width, per thread.
+    const HELPS_KEPT: usize = 1024;
 
     /// The help of a finding of `rule` as shown, wrapped to `width`: its
     /// own help, if any, then the pointer to the rule's documentation.
     fn wrapped_help(rule: &'static str, help: Option<&str>, width: usize) -> Option<Rc<str>> {
+        let wrap = || prewrap(&shown_help(rule, help), width).map(|w| Rc::from(&*w));
         HELPS.with(|cache| {
             let mut cache = cache.borrow_mut();
             let helps = cache.entry((width, rule)).or_default();
-            if let Some((_, hit)) = helps.iter().find(|(h, _)| h.as_deref() == help) {
-                return hit.clone();
+            match help {
+                None => helps.shared.get_or_insert_with(wrap).clone(),
+                Some(own) => {
+                    if let Some(hit) = helps.own.get(own) {
+                        return hit.clone();
+                    }
+                    let wrapped = wrap();
+                    if helps.own.len() >= HELPS_KEPT {
+                        helps.own.clear();
+                    }
+                    helps.own.insert(Box::from(own), wrapped.clone());
+                    wrapped
+                }
             }
-            let text = shown_help(rule, help);
-            let wrapped: Option<Rc<str>> = prewrap(&text, width).map(|w| Rc::from(&*w));
-            if helps.len() >= HELPS_KEPT {
-                helps.clear();
-            }
-            helps.push((help.map(Box::from), wrapped.clone()));
-            wrapped
         })
     }
 
