@@ -192,6 +192,13 @@ pub struct Outcome {
 /// reason.
 pub fn apply(project: &Project, diags: Vec<Diagnostic>, settings: &Settings) -> Outcome {
     let (directives, malformed) = directives(project);
+    if directives.is_empty() && malformed.is_empty() {
+        // Nothing to silence nor to report (most projects).
+        return Outcome {
+            kept: diags,
+            suppressed: Vec::new(),
+        };
+    }
     let mut used = vec![vec![false; 0]; directives.len()];
     for (i, d) in directives.iter().enumerate() {
         used[i] = vec![false; d.rules.len()];
