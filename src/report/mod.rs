@@ -234,14 +234,32 @@ impl Report {
         // The keys borrow from the findings (no path or message is copied),
         // so the findings are put in order through their indexes.
         let order: Vec<usize> = {
+            // Paths are ranked once, not compared for each pair of findings:
+            // a project's findings come together, so the rank is looked up
+            // when the file changes; two files with one path share a rank.
+            let mut paths: Vec<&str> = self.items.iter().map(|i| i.file().shown_path()).collect();
+            paths.dedup();
+            paths.sort_unstable();
+            paths.dedup();
+            let mut last: Option<(*const SourceFile, u32)> = None;
             let mut keys: Vec<_> = self
                 .items
                 .iter()
                 .enumerate()
                 .map(|(n, i)| {
                     let d = &i.diag;
+                    let file = Arc::as_ptr(i.file());
+                    let rank = match last {
+                        Some((f, rank)) if f == file => rank,
+                        _ => {
+                            let path = i.file().shown_path();
+                            let rank = paths.partition_point(|p| *p < path) as u32;
+                            last = Some((file, rank));
+                            rank
+                        }
+                    };
                     (
-                        i.file().shown_path(),
+                        rank,
                         d.primary.span.start,
                         d.rule,
                         d.primary.span.end,
@@ -263,7 +281,9 @@ impl Report {
             .into_iter()
             .map(Some)
             .collect();
-        self.items = order.into_iter().filter_map(|n| items[n].take()).collect();
+        let mut sorted = Vec::with_capacity(order.len());
+        sorted.extend(order.into_iter().filter_map(|n| items[n].take()));
+        self.items = sorted;
     }
 
     pub fn count(&self, severity: Severity) -> usize {
