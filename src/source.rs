@@ -1,7 +1,7 @@
 //! Source files: their text, their display path and a line index.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::span::{FileId, Span};
 
@@ -50,6 +50,37 @@ pub struct SourceFile {
     /// The path as shown ([`display_path`]), computed once: reports show
     /// and sort by it for every finding.
     shown: Box<str>,
+    /// What the text is made of, found when first asked.
+    made_of: OnceLock<MadeOf>,
+}
+
+/// What a text is made of, for renderers that take a fast path on plain
+/// text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MadeOf {
+    /// Only printable ASCII, tabs and `\n` or `\r\n` line breaks.
+    pub plain: bool,
+    /// Some tab.
+    pub tabs: bool,
+}
+
+impl MadeOf {
+    pub fn of(text: &str) -> MadeOf {
+        let b = text.as_bytes();
+        // Each byte tested alone first, which the compiler vectorises; a
+        // `\r` needs the byte after it.
+        let plain = b
+            .iter()
+            .all(|&c| matches!(c, 0x20..=0x7e | b'\t' | b'\n' | b'\r'))
+            && (!b.contains(&b'\r')
+                || b.iter()
+                    .enumerate()
+                    .all(|(i, &c)| c != b'\r' || b.get(i + 1) == Some(&b'\n')));
+        MadeOf {
+            plain,
+            tabs: b.contains(&b'\t'),
+        }
+    }
 }
 
 impl SourceFile {
@@ -63,7 +94,13 @@ impl SourceFile {
             bom,
             lines,
             shown,
+            made_of: OnceLock::new(),
         }
+    }
+
+    /// What the text is made of (computed once).
+    pub fn made_of(&self) -> MadeOf {
+        *self.made_of.get_or_init(|| MadeOf::of(&self.text))
     }
 
     /// The path as shown: [`display_path`] of `path`.

@@ -476,8 +476,9 @@ pub fn plain_agrees_with_miette(report: &Report, width: usize) -> Result<usize, 
 /// two over the fixtures and the corpus.
 mod plain {
     use std::cell::RefCell;
-    use std::collections::HashMap;
     use std::rc::Rc;
+
+    use rustc_hash::FxHashMap;
 
     use super::{HELP_INDENT, MESSAGE_INDENT, prewrap, shown_help};
     use crate::diag::Severity;
@@ -749,7 +750,8 @@ mod plain {
             }
             contexts.push(right);
         }
-        if !contexts.iter().all(|cx| simple(&text[cx.data.clone()])) {
+        let made_of = file.made_of();
+        if !made_of.plain && !contexts.iter().all(|cx| simple(&text[cx.data.clone()])) {
             return false;
         }
         let snippets: Vec<Vec<Line>> = contexts.iter().map(|cx| split_lines(file, cx)).collect();
@@ -795,7 +797,7 @@ mod plain {
         // The snippets.
         let name = file.shown_path();
         for (cx, lines) in contexts.iter().zip(&snippets) {
-            snippet(out, file, name, cx, lines, &labels);
+            snippet(out, file, name, cx, lines, &labels, made_of.tabs);
         }
         // The help.
         for (i, l) in help.split('\n').enumerate() {
@@ -812,15 +814,15 @@ mod plain {
     #[derive(Default)]
     struct Helps {
         shared: Option<Option<Rc<str>>>,
-        own: HashMap<Box<str>, Option<Rc<str>>>,
+        own: FxHashMap<Box<str>, Option<Rc<str>>>,
     }
 
     thread_local! {
         /// Helps wrapped by [`prewrap`]: most findings of a rule share
         /// their help, and wrapping it again for each took a tenth of a
         /// run.
-        static HELPS: RefCell<HashMap<(usize, &'static str), Helps>> =
-            RefCell::new(HashMap::new());
+        static HELPS: RefCell<FxHashMap<(usize, &'static str), Helps>> =
+            RefCell::new(FxHashMap::default());
     }
 
     /// Most helps of their own kept per rule and width, per thread.
@@ -858,6 +860,7 @@ mod plain {
         cx: &Context,
         lines: &[Line],
         labels: &[Label],
+        tabs: bool,
     ) {
         let index = &file.lines;
         let inside = labels
@@ -887,7 +890,11 @@ mod plain {
             out.push(' ');
             number(out, l.number, linum_width);
             out.push_str(" │ ");
-            push_expanded(out, l.text);
+            if tabs {
+                push_expanded(out, l.text);
+            } else {
+                out.push_str(l.text);
+            }
             out.push('\n');
             shown.clear();
             let here = labels.iter().filter(|hl| l.applies(hl.start, hl.len));
