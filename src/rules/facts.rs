@@ -102,6 +102,7 @@ pub struct Facts<'p> {
     one_shot: HashSet<String>,
     images: HashMap<&'p str, Image>,
     built: BuiltImages<'p>,
+    partial_file: bool,
 }
 
 /// The images the project builds (the `image` and `build.tags` of services
@@ -170,13 +171,24 @@ impl<'p> Facts<'p> {
             one_shot,
             images,
             built,
+            partial_file: crate::rules::reliability::first_file_is_partial(project),
         }
+    }
+
+    /// Whether the project's first file is named like an override file or
+    /// an `extends` base (asked for every service by several rules).
+    pub fn partial_file(&self) -> bool {
+        self.partial_file
     }
 
     /// Whether a service of the project builds this image (`app` and
     /// `app:latest` name the same image, so do `postgres` and
     /// `docker.io/library/postgres`).
     pub fn is_built(&self, image: &str) -> bool {
+        if self.built.raw.is_empty() {
+            // Nothing is built with a name (most projects).
+            return false;
+        }
         self.built.raw.contains(image)
             || matches!(parse_image(image), Parsed::Ok(r) if self.built.parsed.contains(&image_key(&r)))
     }

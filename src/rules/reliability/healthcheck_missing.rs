@@ -21,10 +21,7 @@ crate::declare_rule! {
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for s in cx.project.services.values() {
         let name = &s.name.value;
-        if cx.facts.is_one_shot(name)
-            || super::scaled_to_zero(s)
-            || super::is_fragment(cx.project, s)
-        {
+        if cx.facts.is_one_shot(name) || super::scaled_to_zero(s) || super::is_fragment(cx, s) {
             continue;
         }
         let health = cx.facts.health(s);

@@ -23,7 +23,7 @@ pub const MAX_FILE: &str = "3";
 
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for s in cx.project.services.values() {
-        if super::is_fragment(cx.project, s) {
+        if super::is_fragment(cx, s) {
             continue;
         }
         let name = &s.name.value;

@@ -20,6 +20,7 @@ pub mod stateful_without_volume;
 
 use crate::load::{Value, Via};
 use crate::model::{Project, Service};
+use crate::rules::Context;
 use crate::span::Span;
 
 /// A service whose missing settings may come from elsewhere, so the rules
@@ -35,20 +36,26 @@ use crate::span::Span;
 ///   file...): its base may supply them. The loader merges a resolved
 ///   `extends` into the service and drops the key, so such a service is
 ///   judged with what it inherits.
-pub(crate) fn is_fragment(project: &Project, s: &Service) -> bool {
+pub(crate) fn is_fragment(cx: &Context<'_>, s: &Service) -> bool {
     if s.extends.is_some() {
         return true;
     }
-    if project.complete {
+    if cx.project.complete {
         return false;
     }
+    cx.facts.partial_file() || (s.image.is_none() && s.build.is_none() && s.provider.is_none())
+}
+
+/// Whether the first file of a project is named like an override file or an
+/// `extends` base (see [`is_fragment`]).
+pub(crate) fn first_file_is_partial(project: &Project) -> bool {
     let name = project
         .files
         .first()
         .and_then(|f| project.sources.get(f.id).path.file_name())
         .and_then(|n| n.to_str())
         .unwrap_or_default();
-    is_partial_file_name(name) || (s.image.is_none() && s.build.is_none() && s.provider.is_none())
+    is_partial_file_name(name)
 }
 
 /// A service scaled to zero (`scale: 0` or `deploy.replicas: 0`):

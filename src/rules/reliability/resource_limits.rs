@@ -55,7 +55,7 @@ fn has_limit<T: PartialEq + Default>(
 
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for s in cx.project.services.values() {
-        if super::is_fragment(cx.project, s) {
+        if super::is_fragment(cx, s) {
             continue;
         }
         let limits = s

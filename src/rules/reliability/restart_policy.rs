@@ -22,7 +22,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 .is_some_and(|d| d.restart_policy.is_some())
             || cx.facts.is_one_shot(&s.name.value)
             || super::scaled_to_zero(s)
-            || super::is_fragment(cx.project, s)
+            || super::is_fragment(cx, s)
         {
             continue;
         }

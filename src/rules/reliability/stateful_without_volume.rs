@@ -285,7 +285,7 @@ fn coverage(dir: &str, mounts: &[Mounted<'_>]) -> Coverage {
 
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for s in cx.project.services.values() {
-        if s.build.is_some() || super::is_fragment(cx.project, s) {
+        if s.build.is_some() || super::is_fragment(cx, s) {
             // A built image's name does not say what runs; a fragment's
             // mounts may be in another file.
             continue;
