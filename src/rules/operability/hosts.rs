@@ -356,6 +356,11 @@ pub fn classify(host: &str, bracketed: bool) -> Option<HostKind> {
 
 /// Every host reference in `s`, in order.
 pub fn host_refs(s: &str) -> Vec<HostRef> {
+    // A URL (`://`) and a `host:port` token both need a `:` (most values
+    // have none).
+    if !s.contains(':') {
+        return Vec::new();
+    }
     let b = s.as_bytes();
     let masked = interpolation_ranges(s);
     let mut out = Vec::new();

@@ -58,6 +58,16 @@ const MASK: &str = "********";
 
 /// The credential word a key contains, if any.
 pub fn credential_word(key: &str) -> Option<&'static str> {
+    // Every word holds one of these, which most keys do not: those keys
+    // are answered without splitting them.
+    const STEMS: &[&[u8]] = &[b"PASS", b"SECRET", b"TOKEN", b"KEY", b"CREDENTIAL"];
+    let k = key.as_bytes();
+    if !STEMS
+        .iter()
+        .any(|stem| k.windows(stem.len()).any(|w| w.eq_ignore_ascii_case(stem)))
+    {
+        return None;
+    }
     let parts: Vec<&str> = key.split(['_', '.', '-']).collect();
     // The words split at `_` once, not for every key.
     static WORDS: std::sync::LazyLock<Vec<(&'static str, Vec<&'static str>)>> =
@@ -307,6 +317,13 @@ mod tests {
 
     #[test]
     fn credential_keys_by_whole_parts() {
+        // Each word is found alone and inside a key, whatever its case
+        // (the stems that keys are screened with cover every word).
+        for w in CREDENTIAL_WORDS {
+            assert_eq!(credential_word(w), Some(*w));
+            let key = format!("app_{}", w.to_lowercase());
+            assert_eq!(credential_word(&key), Some(*w), "{key}");
+        }
         assert_eq!(credential_word("POSTGRES_PASSWORD"), Some("PASSWORD"));
         assert_eq!(credential_word("mysql_root_password"), Some("PASSWORD"));
         assert_eq!(credential_word("MINIO_SECRET_KEY"), Some("SECRET"));
