@@ -914,16 +914,17 @@ fn seq<T>(v: &Value, f: impl Fn(&Value) -> Option<T>) -> Vec<T> {
 }
 
 /// Lower one service (`name: body`).
-pub fn service(e: &Entry, index: usize) -> Service {
-    let mut s = Service::empty(
+/// A service, lowered in place on the heap: it is large (a field for each
+/// attribute), and building it on the stack copied it at each move.
+pub fn service(e: &Entry, index: usize) -> Box<Service> {
+    let mut s = Box::new(Service::empty(
         Sp::new(e.key.text.to_string(), e.key.span, e.key.via),
         e.value.span,
         index,
-    );
-    let Some(map) = e.value.as_map() else {
-        return s;
-    };
-    lower_service_map(&mut s, map);
+    ));
+    if let Some(map) = e.value.as_map() {
+        lower_service_map(&mut s, map);
+    }
     s
 }
 

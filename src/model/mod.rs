@@ -112,7 +112,7 @@ fn lower_root(project: &mut Project, root: &crate::load::Value) {
                         }
                         project
                             .services
-                            .insert(s.key.text.to_string(), Box::new(lower::service(s, i)));
+                            .insert(s.key.text.to_string(), lower::service(s, i));
                     }
                 }
             }
