@@ -4,7 +4,11 @@
 /// start, and not escaped as `$$`.
 pub fn has_interpolation(s: &str) -> bool {
     let b = s.as_bytes();
-    let mut i = 0;
+    // Most values have no `$` at all (`find` of a character is a memchr).
+    let Some(first) = s.find('$') else {
+        return false;
+    };
+    let mut i = first;
     while i < b.len() {
         if b[i] == b'$' {
             match b.get(i + 1) {

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 use regex::Regex;
+use rustc_hash::FxHashMap;
 use serde_json::Value as Json;
 
 use crate::load::problem::{Problem, ProblemKind};
@@ -37,9 +38,11 @@ struct Node {
     types: Option<Vec<JsonType>>,
     properties: Vec<(String, Id)>,
     /// `properties` by name, for a node with many of them (a service has
-    /// about a hundred: a scan compared each key with half of them).
-    by_name: HashMap<String, Id>,
-    pattern_properties: Vec<(Regex, Id)>,
+    /// about a hundred: a scan compared each key with half of them). The
+    /// schema's names fill it, so a fast hash without a key is safe: a
+    /// file's keys are only looked up.
+    by_name: FxHashMap<String, Id>,
+    pattern_properties: Vec<(KeyPattern, Id)>,
     /// `None`: any additional property; `Some(None)`: forbidden.
     additional: Option<Option<Id>>,
     items: Option<Id>,
@@ -122,6 +125,45 @@ struct Compiler<'a> {
     json: &'a Json,
 }
 
+/// A `patternProperties` pattern: the regex, and a test without it for
+/// the patterns the Compose schema uses (checked against every key of a
+/// map that has them, such as every service name).
+#[derive(Debug)]
+struct KeyPattern {
+    re: Regex,
+    fast: Option<fn(&str) -> bool>,
+}
+
+impl KeyPattern {
+    fn new(re: Regex) -> KeyPattern {
+        let fast: Option<fn(&str) -> bool> = match re.as_str() {
+            "^x-" => Some(|k| k.starts_with("x-")),
+            "^[a-zA-Z0-9._-]+$" => Some(|k| {
+                !k.is_empty()
+                    && k.bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+            }),
+            "^[a-z]+$" => Some(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_lowercase())),
+            // `.` is any character but `\n`.
+            ".+" => Some(|k| k.chars().any(|c| c != '\n')),
+            "^.+$" => Some(|k| !k.is_empty() && !k.contains('\n')),
+            _ => None,
+        };
+        KeyPattern { re, fast }
+    }
+
+    fn is_match(&self, key: &str) -> bool {
+        match self.fast {
+            Some(test) => test(key),
+            None => self.re.is_match(key),
+        }
+    }
+
+    fn as_str(&self) -> &str {
+        self.re.as_str()
+    }
+}
+
 impl Compiler<'_> {
     fn regex(&mut self, pattern: &str) -> Regex {
         self.regexes
@@ -177,7 +219,7 @@ impl Compiler<'_> {
             for (k, v) in props {
                 let child = self.compile(v);
                 let re = self.regex(k);
-                node.pattern_properties.push((re, child));
+                node.pattern_properties.push((KeyPattern::new(re), child));
             }
         }
         match obj.get("additionalProperties") {
@@ -333,13 +375,19 @@ const CASTS: &[(&[&str], Cast)] = &[
 
 fn cast_for(path: &[Seg<'_>]) -> Option<Cast> {
     CASTS.iter().find_map(|(pattern, cast)| {
+        // From the last segment, which tells most patterns apart (all but
+        // one start with `services` or a top-level key and `*`).
         (pattern.len() == path.len()
-            && pattern.iter().zip(path).all(|(p, s)| match (p, s) {
-                (&"[]", Seg::Index) => true,
-                (&"*", Seg::Key(_)) => true,
-                (p, Seg::Key(k)) => p == k,
-                _ => false,
-            }))
+            && pattern
+                .iter()
+                .rev()
+                .zip(path.iter().rev())
+                .all(|(p, s)| match (p, s) {
+                    (&"[]", Seg::Index) => true,
+                    (&"*", Seg::Key(_)) => true,
+                    (p, Seg::Key(k)) => p == k,
+                    _ => false,
+                }))
         .then_some(*cast)
     })
 }
@@ -881,6 +929,46 @@ mod tests {
         assert!(s.nodes.len() > 300);
         let root = &s.nodes[s.root];
         assert!(root.properties.iter().any(|(k, _)| k == "services"));
+    }
+
+    /// The tests without a regex answer as the regex does, on chosen keys
+    /// and on random ones, for every pattern of the schema.
+    #[test]
+    fn key_patterns_agree_with_their_regexes() {
+        let patterns: Vec<&KeyPattern> = SCHEMA
+            .nodes
+            .iter()
+            .flat_map(|n| n.pattern_properties.iter().map(|(p, _)| p))
+            .collect();
+        assert!(patterns.iter().filter(|p| p.fast.is_some()).count() >= 3);
+        let keys = [
+            "",
+            "x",
+            "x-",
+            "x-a",
+            "X-a",
+            "ax-",
+            "web",
+            "web_1.a-b",
+            "Web",
+            "web app",
+            "é",
+            "a\n",
+            "\n",
+            "\na",
+            "a\nb",
+            "db$",
+            "-",
+            ".",
+            "x-\n",
+        ];
+        let check = |k: &str| {
+            for p in &patterns {
+                assert_eq!(p.is_match(k), p.re.is_match(k), "{:?} on {k:?}", p.as_str());
+            }
+        };
+        keys.iter().for_each(|k| check(k));
+        proptest::proptest!(|(k in "[a-zA-Z0-9._ \n$é-]{0,6}")| check(&k));
     }
 
     #[test]
