@@ -374,22 +374,38 @@ const CASTS: &[(&[&str], Cast)] = &[
 ];
 
 fn cast_for(path: &[Seg<'_>]) -> Option<Cast> {
-    CASTS.iter().find_map(|(pattern, cast)| {
-        // From the last segment, which tells most patterns apart (all but
-        // one start with `services` or a top-level key and `*`).
+    /// The casts by the last segment of their pattern: asked for every
+    /// string of a file, a scan of all of them compared each string's path
+    /// with fifty patterns.
+    static BY_LAST: LazyLock<FxHashMap<&'static str, Vec<usize>>> = LazyLock::new(|| {
+        let mut by_last: FxHashMap<&'static str, Vec<usize>> = FxHashMap::default();
+        for (i, (pattern, _)) in CASTS.iter().enumerate() {
+            let last = pattern.last().copied().unwrap_or_default();
+            by_last.entry(last).or_default().push(i);
+        }
+        by_last
+    });
+    let matches = |i: &usize| {
+        let (pattern, cast) = &CASTS[*i];
         (pattern.len() == path.len()
-            && pattern
-                .iter()
-                .rev()
-                .zip(path.iter().rev())
-                .all(|(p, s)| match (p, s) {
-                    (&"[]", Seg::Index) => true,
-                    (&"*", Seg::Key(_)) => true,
-                    (p, Seg::Key(k)) => p == k,
-                    _ => false,
-                }))
+            && pattern.iter().zip(path).all(|(p, s)| match (p, s) {
+                (&"[]", Seg::Index) => true,
+                (&"*", Seg::Key(_)) => true,
+                (p, Seg::Key(k)) => p == k,
+                _ => false,
+            }))
         .then_some(*cast)
-    })
+    };
+    let candidates = |last: &str| BY_LAST.get(last).into_iter().flatten();
+    match path.last()? {
+        Seg::Index => candidates("[]").find_map(matches),
+        // The first in the order of `CASTS`, as a scan finds it.
+        Seg::Key(k) => candidates(k)
+            .chain(candidates("*"))
+            .filter(|i| matches(i).is_some())
+            .min()
+            .and_then(matches),
+    }
 }
 
 /// The JSON type a value has for the schema (after Compose's cast).
@@ -929,6 +945,48 @@ mod tests {
         assert!(s.nodes.len() > 300);
         let root = &s.nodes[s.root];
         assert!(root.properties.iter().any(|(k, _)| k == "services"));
+    }
+
+    /// The indexed lookup of casts finds what a scan of `CASTS` finds, for
+    /// the path of every cast and for paths one segment off.
+    #[test]
+    fn casts_are_found_as_a_scan_finds_them() {
+        let scan = |path: &[Seg<'_>]| {
+            CASTS.iter().find_map(|(pattern, cast)| {
+                (pattern.len() == path.len()
+                    && pattern.iter().zip(path).all(|(p, s)| match (p, s) {
+                        (&"[]", Seg::Index) => true,
+                        (&"*", Seg::Key(_)) => true,
+                        (p, Seg::Key(k)) => p == k,
+                        _ => false,
+                    }))
+                .then_some(*cast)
+            })
+        };
+        let mut paths: Vec<Vec<Seg<'static>>> = vec![vec![], vec![Seg::Index]];
+        for (pattern, _) in CASTS {
+            let path: Vec<Seg<'static>> = pattern
+                .iter()
+                .map(|p| match *p {
+                    "[]" => Seg::Index,
+                    "*" => Seg::Key("nofile"),
+                    k => Seg::Key(k),
+                })
+                .collect();
+            let mut shorter = path.clone();
+            shorter.pop();
+            let mut longer = path.clone();
+            longer.push(Seg::Key("tty"));
+            let mut indexed = path.clone();
+            *indexed.last_mut().unwrap() = Seg::Index;
+            paths.extend([path, shorter, longer, indexed]);
+        }
+        let mut found = 0;
+        for path in &paths {
+            assert_eq!(cast_for(path), scan(path), "{path:?}");
+            found += usize::from(scan(path).is_some());
+        }
+        assert!(found >= CASTS.len());
     }
 
     /// The tests without a regex answer as the regex does, on chosen keys
