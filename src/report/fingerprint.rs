@@ -54,7 +54,7 @@ impl Default for Fnv128 {
 /// One fingerprint per finding of `report`, in its order. `paths[i]` is the
 /// path the format shows for finding `i` (a format that rewrites paths
 /// hashes what it prints). Fingerprints are unique within the report.
-pub fn content_fingerprints(report: &Report, paths: &[String]) -> Vec<String> {
+pub fn content_fingerprints(report: &Report, paths: &[impl AsRef<str>]) -> Vec<String> {
     let mut seen: HashSet<u128> = HashSet::with_capacity(report.items.len());
     // For each first fingerprint, the next `n` to try: every smaller one is
     // taken already, so that many equal findings (one flagged text repeated
@@ -67,7 +67,7 @@ pub fn content_fingerprints(report: &Report, paths: &[String]) -> Vec<String> {
         .map(|(item, path)| {
             let mut state = Fnv128::new();
             state.write_field(item.diag.rule);
-            state.write_field(path);
+            state.write_field(path.as_ref());
             state.write_field(item.flagged_text());
             let base = state.0;
             let mut n: u64 = next.get(&base).copied().unwrap_or(0);

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::diag::{Applicability, Severity};
 use crate::report::fingerprint::content_fingerprints;
-use crate::report::{HOMEPAGE, Item, Range, Report, TOOL_NAME, VERSION, rule_doc_url};
+use crate::report::{HOMEPAGE, Item, Range, Report, TOOL_NAME, VERSION};
 use crate::span::Span;
 
 /// The `version` this module writes.
@@ -42,6 +42,16 @@ impl Serialize for Findings<'_> {
     }
 }
 
+/// The address of a rule's document ([`crate::report::rule_doc_url`]), written into the
+/// output without building it first.
+struct DocsUrl(&'static str);
+
+impl Serialize for DocsUrl {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&format_args!("{HOMEPAGE}/blob/main/rules/{}.md", self.0))
+    }
+}
+
 #[derive(Serialize)]
 struct Tool {
     name: &'static str,
@@ -56,7 +66,7 @@ struct Finding<'a> {
     category: &'static str,
     message: &'a str,
     help: Option<&'a str>,
-    docs: String,
+    docs: DocsUrl,
     fingerprint: &'a str,
     location: Location<'a>,
     related: Vec<Location<'a>>,
@@ -65,7 +75,7 @@ struct Finding<'a> {
 
 #[derive(Serialize)]
 struct Location<'a> {
-    file: String,
+    file: &'a str,
     start: Pos,
     end: Pos,
     message: Option<&'a str>,
@@ -87,7 +97,7 @@ struct Fix<'a> {
 
 #[derive(Serialize)]
 struct Edit<'a> {
-    file: String,
+    file: &'a str,
     start: Pos,
     end: Pos,
     replacement: &'a str,
@@ -116,7 +126,7 @@ fn positions(range: Range) -> (Pos, Pos) {
     (pos(range.start), pos(range.end))
 }
 
-fn location<'a>(item: &Item, span: Span, message: &'a str) -> Location<'a> {
+fn location<'a>(item: &'a Item, span: Span, message: &'a str) -> Location<'a> {
     let (_, file, range) = item.locate(span);
     let (start, end) = positions(range);
     Location {
@@ -135,7 +145,7 @@ fn finding<'a>(item: &'a Item, fingerprint: &'a str) -> Finding<'a> {
         category: d.category,
         message: &d.message,
         help: d.help.as_deref(),
-        docs: rule_doc_url(d.rule),
+        docs: DocsUrl(d.rule),
         fingerprint,
         location: location(item, d.primary.span, &d.primary.message),
         related: d
@@ -173,7 +183,7 @@ fn finding<'a>(item: &'a Item, fingerprint: &'a str) -> Finding<'a> {
 const BYTES_PER_FINDING: usize = 1024;
 
 pub fn render(report: &Report, out: &mut String) {
-    let paths: Vec<String> = report.items.iter().map(Item::path).collect();
+    let paths: Vec<&str> = report.items.iter().map(|i| i.file().shown_path()).collect();
     let fingerprints = content_fingerprints(report, &paths);
     let doc = Document {
         version: SCHEMA_VERSION,
@@ -211,6 +221,13 @@ pub fn render(report: &Report, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use crate::report::testing::sample_report;
+
+    #[test]
+    fn docs_url_is_the_rule_doc_url() {
+        let written = serde_json::to_string(&super::DocsUrl("log-rotation")).unwrap();
+        let expected = crate::report::rule_doc_url("log-rotation");
+        assert_eq!(written, format!("\"{expected}\""));
+    }
 
     #[test]
     fn findings_with_related_labels_and_fixes() {

@@ -142,9 +142,9 @@ impl Item {
     }
 
     /// The file a span points into, its path as shown, and the span's range.
-    pub fn locate(&self, span: Span) -> (&Arc<SourceFile>, String, Range) {
+    pub fn locate(&self, span: Span) -> (&Arc<SourceFile>, &str, Range) {
         let file = self.sources.get(span.file);
-        (file, file.shown_path().to_owned(), Range::of(file, span))
+        (file, file.shown_path(), Range::of(file, span))
     }
 
     /// The text the finding flags: the primary span's text, or for an empty
