@@ -25,6 +25,22 @@ pub fn has_interpolation(s: &str) -> bool {
     false
 }
 
+/// The offset of the first `://` in `s` at or after `from`. A search for
+/// the `:` (a memchr): `str::find` with a string pattern sets up a
+/// two-way searcher for each call, which costs more than the search in the
+/// short values of a Compose file.
+pub fn find_scheme_separator(s: &str, from: usize) -> Option<usize> {
+    let mut at = from;
+    while let Some(k) = s.get(at..)?.find(':') {
+        let colon = at + k;
+        if s.as_bytes()[colon + 1..].starts_with(b"//") {
+            return Some(colon);
+        }
+        at = colon + 1;
+    }
+    None
+}
+
 /// Optimal string alignment distance (Damerau-Levenshtein without
 /// substring transpositions), capped for speed.
 pub fn edit_distance(a: &str, b: &str) -> usize {
@@ -93,6 +109,34 @@ mod tests {
         assert!(!has_interpolation("a$1"));
         assert!(!has_interpolation("cost $ 5"));
         assert!(!has_interpolation("trailing$"));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn scheme_separator_is_found_as_by_find(s in "[a-z:/$ é]{0,12}", from in 0usize..14) {
+            let expected = s.get(from..).and_then(|t| t.find("://")).map(|k| from + k);
+            proptest::prop_assert_eq!(find_scheme_separator(&s, from), expected);
+        }
+
+        #[test]
+        fn interpolation_found_from_the_first_dollar(s in "[a-z${}_1 ]{0,12}") {
+            // The scan from the start that the search for the first `$`
+            // shortcuts.
+            let b = s.as_bytes();
+            let mut i = 0;
+            let mut expected = false;
+            while i < b.len() {
+                if b[i] == b'$' {
+                    match b.get(i + 1) {
+                        Some(b'$') => { i += 2; continue; }
+                        Some(c) if *c == b'{' || *c == b'_' || c.is_ascii_alphabetic() => { expected = true; break; }
+                        _ => {}
+                    }
+                }
+                i += 1;
+            }
+            proptest::prop_assert_eq!(has_interpolation(&s), expected);
+        }
     }
 
     #[test]

@@ -368,8 +368,7 @@ pub fn host_refs(s: &str) -> Vec<HostRef> {
     let mut urls: Vec<Range<usize>> = Vec::new();
 
     let mut from = 0;
-    while let Some(found) = s[from..].find("://") {
-        let sep = from + found;
+    while let Some(sep) = crate::util::find_scheme_separator(s, from) {
         from = sep + 3;
         let mut start = sep;
         while start > 0 && is_scheme_char(b[start - 1]) {

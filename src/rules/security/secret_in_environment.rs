@@ -62,10 +62,14 @@ pub fn credential_word(key: &str) -> Option<&'static str> {
     // are answered without splitting them.
     const STEMS: &[&[u8]] = &[b"PASS", b"SECRET", b"TOKEN", b"KEY", b"CREDENTIAL"];
     let k = key.as_bytes();
-    if !STEMS
-        .iter()
-        .any(|stem| k.windows(stem.len()).any(|w| w.eq_ignore_ascii_case(stem)))
-    {
+    let has_stem = (0..k.len()).any(|i| {
+        matches!(k[i] | 0x20, b'p' | b's' | b't' | b'k' | b'c')
+            && STEMS.iter().any(|stem| {
+                k.get(i..i + stem.len())
+                    .is_some_and(|w| w.eq_ignore_ascii_case(stem))
+            })
+    });
+    if !has_stem {
         return None;
     }
     let parts: Vec<&str> = key.split(['_', '.', '-']).collect();
@@ -122,8 +126,7 @@ pub fn url_passwords(text: &str) -> Vec<(usize, Range<usize>, usize)> {
     let b = text.as_bytes();
     let mut out = Vec::new();
     let mut from = 0;
-    while let Some(rel) = text[from..].find("://") {
-        let sep = from + rel;
+    while let Some(sep) = crate::util::find_scheme_separator(text, from) {
         // The scheme: letters, digits, `+`, `-`, `.`, starting with a letter.
         let mut start = sep;
         while start > 0 && {
