@@ -270,6 +270,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn what_a_text_is_made_of() {
+        let m = |t: &str| {
+            let m = MadeOf::of(t);
+            (m.plain, m.tabs)
+        };
+        assert_eq!(m("a: 1\n  b: [x, y]\n"), (true, false));
+        assert_eq!(m("a:\tb\r\nc\r\n"), (true, true));
+        assert_eq!(m(""), (true, false));
+        assert_eq!(m("a\rb"), (false, false));
+        assert_eq!(m("a\r"), (false, false));
+        assert_eq!(m("café: 1"), (false, false));
+        assert_eq!(m("a\u{7f}"), (false, false));
+        assert_eq!(m("a\u{0}\t"), (false, true));
+    }
+
+    #[test]
     fn line_col_counts_characters_and_line_breaks() {
         let text = "a: 1\r\nb: é x\rc: 3\nd";
         let idx = LineIndex::new(text);
