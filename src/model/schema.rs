@@ -373,6 +373,18 @@ const CASTS: &[(&[&str], Cast)] = &[
     (&["services", "*", "scale"], Cast::Int),
 ];
 
+/// Whether a pattern of [`CASTS`] names `path` (`*` any key, `[]` any
+/// item).
+fn cast_applies(pattern: &[&str], path: &[Seg<'_>]) -> bool {
+    pattern.len() == path.len()
+        && pattern.iter().zip(path).all(|(p, s)| match (p, s) {
+            (&"[]", Seg::Index) => true,
+            (&"*", Seg::Key(_)) => true,
+            (p, Seg::Key(k)) => p == k,
+            _ => false,
+        })
+}
+
 fn cast_for(path: &[Seg<'_>]) -> Option<Cast> {
     /// The casts by the last segment of their pattern: asked for every
     /// string of a file, a scan of all of them compared each string's path
@@ -387,14 +399,7 @@ fn cast_for(path: &[Seg<'_>]) -> Option<Cast> {
     });
     let matches = |i: &usize| {
         let (pattern, cast) = &CASTS[*i];
-        (pattern.len() == path.len()
-            && pattern.iter().zip(path).all(|(p, s)| match (p, s) {
-                (&"[]", Seg::Index) => true,
-                (&"*", Seg::Key(_)) => true,
-                (p, Seg::Key(k)) => p == k,
-                _ => false,
-            }))
-        .then_some(*cast)
+        cast_applies(pattern, path).then_some(*cast)
     };
     let candidates = |last: &str| BY_LAST.get(last).into_iter().flatten();
     match path.last()? {
@@ -952,16 +957,9 @@ mod tests {
     #[test]
     fn casts_are_found_as_a_scan_finds_them() {
         let scan = |path: &[Seg<'_>]| {
-            CASTS.iter().find_map(|(pattern, cast)| {
-                (pattern.len() == path.len()
-                    && pattern.iter().zip(path).all(|(p, s)| match (p, s) {
-                        (&"[]", Seg::Index) => true,
-                        (&"*", Seg::Key(_)) => true,
-                        (p, Seg::Key(k)) => p == k,
-                        _ => false,
-                    }))
-                .then_some(*cast)
-            })
+            CASTS
+                .iter()
+                .find_map(|(pattern, cast)| cast_applies(pattern, path).then_some(*cast))
         };
         let mut paths: Vec<Vec<Seg<'static>>> = vec![vec![], vec![Seg::Index]];
         for (pattern, _) in CASTS {

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::diag::{Applicability, Severity};
 use crate::report::fingerprint::content_fingerprints;
-use crate::report::{HOMEPAGE, Item, Range, Report, TOOL_NAME, VERSION};
+use crate::report::{HOMEPAGE, Item, Range, Report, RuleDocUrl, TOOL_NAME, VERSION};
 use crate::span::Span;
 
 /// The `version` this module writes.
@@ -42,13 +42,13 @@ impl Serialize for Findings<'_> {
     }
 }
 
-/// The address of a rule's document ([`crate::report::rule_doc_url`]), written into the
+/// The address of a rule's document ([`RuleDocUrl`]), written into the
 /// output without building it first.
 struct DocsUrl(&'static str);
 
 impl Serialize for DocsUrl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(&format_args!("{HOMEPAGE}/blob/main/rules/{}.md", self.0))
+        serializer.collect_str(&RuleDocUrl(self.0))
     }
 }
 

@@ -39,7 +39,17 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The web address of a rule's document, `rules/<id>.md` in the
 /// repository (also printed by `dockmaster explain <id>`).
 pub fn rule_doc_url(id: &str) -> String {
-    format!("{HOMEPAGE}/blob/main/rules/{id}.md")
+    RuleDocUrl(id).to_string()
+}
+
+/// [`rule_doc_url`] as a `Display`, for writers that format it straight
+/// into their output.
+pub struct RuleDocUrl<'a>(pub &'a str);
+
+impl std::fmt::Display for RuleDocUrl<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{HOMEPAGE}/blob/main/rules/{}.md", self.0)
+    }
 }
 
 /// A place in a file, in every unit some format needs. Lines and columns
