@@ -934,11 +934,11 @@ fn lower_service_map(s: &mut Service, map: &Map) {
         let k = &*e.key.text;
         match k {
             "image" => s.image = sp_str(v),
-            "build" => s.build = build(e),
+            "build" => s.build = build(e).map(Box::new),
             "pull_policy" => s.pull_policy = sp_str(v),
             "pull_refresh_after" => s.pull_refresh_after = sp_str(v),
             "platform" => s.platform = sp_str(v),
-            "provider" => s.provider = Some(v.clone()),
+            "provider" => s.provider = Some(Box::new(v.clone())),
             "container_name" => s.container_name = sp_str(v),
             "hostname" => s.hostname = sp_str(v),
             "domainname" => s.domainname = sp_str(v),
@@ -961,7 +961,7 @@ fn lower_service_map(s: &mut Service, map: &Map) {
             "tty" => s.tty = sp_bool(v),
             "stdin_open" => s.stdin_open = sp_bool(v),
             "attach" => s.attach = sp_bool(v),
-            "healthcheck" => s.healthcheck = healthcheck(e),
+            "healthcheck" => s.healthcheck = healthcheck(e).map(Box::new),
             "restart" => s.restart = sp_str(v),
             "depends_on" => {
                 s.depends_on = dependencies(v);
@@ -970,10 +970,10 @@ fn lower_service_map(s: &mut Service, map: &Map) {
             "links" => s.links = links(v),
             "external_links" => s.external_links = strings(v),
             "volumes_from" => s.volumes_from = strings(v),
-            "extends" => s.extends = extends(e),
-            "post_start" => s.post_start = Some(v.clone()),
-            "pre_stop" => s.pre_stop = Some(v.clone()),
-            "develop" => s.develop = Some(v.clone()),
+            "extends" => s.extends = extends(e).map(Box::new),
+            "post_start" => s.post_start = Some(Box::new(v.clone())),
+            "pre_stop" => s.pre_stop = Some(Box::new(v.clone())),
+            "develop" => s.develop = Some(Box::new(v.clone())),
             "ports" => {
                 s.ports = seq(v, |i| Some(port(i)));
                 s.ports_key = Some(e.key.span);
@@ -1019,7 +1019,7 @@ fn lower_service_map(s: &mut Service, map: &Map) {
             "group_add" => s.group_add = strings(v),
             "devices" => s.devices = seq(v, device),
             "device_cgroup_rules" => s.device_cgroup_rules = strings(v),
-            "gpus" => s.gpus = Some(v.clone()),
+            "gpus" => s.gpus = Some(Box::new(v.clone())),
             "pid" => s.pid = sp_str(v),
             "ipc" => s.ipc = sp_str(v),
             "uts" => s.uts = sp_str(v),
@@ -1028,12 +1028,12 @@ fn lower_service_map(s: &mut Service, map: &Map) {
             "cgroup_parent" => s.cgroup_parent = sp_str(v),
             "isolation" => s.isolation = sp_str(v),
             "runtime" => s.runtime = sp_str(v),
-            "credential_spec" => s.credential_spec = Some(v.clone()),
+            "credential_spec" => s.credential_spec = Some(Box::new(v.clone())),
             "sysctls" => s.sysctls = key_values(v),
             "ulimits" => s.ulimits = ulimits(v),
             "oom_kill_disable" => s.oom_kill_disable = sp_bool(v),
             "oom_score_adj" => s.oom_score_adj = sp_int(v),
-            "deploy" => s.deploy = deploy(e),
+            "deploy" => s.deploy = deploy(e).map(Box::new),
             "scale" => s.scale = sp_int(v),
             "cpus" => s.cpus = sp_cpus(v),
             "cpu_count" => s.cpu_count = sp_int(v),
@@ -1056,7 +1056,7 @@ fn lower_service_map(s: &mut Service, map: &Map) {
             "mem_swappiness" => s.mem_swappiness = sp_int(v),
             "shm_size" => s.shm_size = sp_bytes(v),
             "pids_limit" => s.pids_limit = sp_int(v),
-            "blkio_config" => s.blkio_config = Some(v.clone()),
+            "blkio_config" => s.blkio_config = Some(Box::new(v.clone())),
             "logging" => s.logging = logging(e),
             _ if k.starts_with("x-") => {
                 s.extensions
