@@ -249,8 +249,9 @@ pub fn check(
         match file {
             None if stdout_taken => {
                 if !diff {
-                    let text = super::render(out.format, &report, args, false);
-                    eprint!("{text}");
+                    for part in super::render(out.format, &report, args, false) {
+                        eprint!("{part}");
+                    }
                 }
             }
             None => {

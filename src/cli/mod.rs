@@ -57,16 +57,20 @@ pub fn main() -> ExitCode {
 
 /// Write to stdout completely; a closed pipe ends the program quietly.
 fn print_out(text: &str) -> ExitCode {
-    match write_stdout(text) {
+    match write_stdout(&[text]) {
         Ok(()) => ExitCode::SUCCESS,
         Err(_) => ExitCode::from(EXIT_ERROR),
     }
 }
 
-fn write_stdout(text: &str) -> std::io::Result<()> {
+fn write_stdout(parts: &[impl AsRef<str>]) -> std::io::Result<()> {
     let stdout = std::io::stdout();
     let mut lock = stdout.lock();
-    match lock.write_all(text.as_bytes()).and_then(|()| lock.flush()) {
+    let written = parts
+        .iter()
+        .try_for_each(|p| lock.write_all(p.as_ref().as_bytes()))
+        .and_then(|()| lock.flush());
+    match written {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         other => other,
     }
@@ -444,9 +448,11 @@ fn use_color_stderr(choice: ColorChoice) -> bool {
     }
 }
 
-/// Render one format. Only human output on a terminal-bound standard
-/// output may be coloured; machine formats never are.
-fn render(format: Format, report: &Report, args: &CheckArgs, to_stdout: bool) -> String {
+/// Render one format, in parts to write one after the other (the human
+/// report comes in chunks; the others as one text). Only human output on a
+/// terminal-bound standard output may be coloured; machine formats never
+/// are.
+fn render(format: Format, report: &Report, args: &CheckArgs, to_stdout: bool) -> Vec<String> {
     let mut out = String::new();
     let cwd = std::env::current_dir().ok();
     match format {
@@ -458,7 +464,7 @@ fn render(format: Format, report: &Report, args: &CheckArgs, to_stdout: bool) ->
                 } else {
                     100
                 };
-                report::human::render(report, color, width, &mut out);
+                return report::human::render_parts(report, color, width);
             }
         }
         Format::Compact => report::compact::render(report, &mut out),
@@ -477,7 +483,7 @@ fn render(format: Format, report: &Report, args: &CheckArgs, to_stdout: bool) ->
         Format::Rdjson => report::rdjson::render(report, &mut out),
         Format::Rdjsonl => report::rdjson::render_lines(report, &mut out),
     }
-    out
+    vec![out]
 }
 
 fn terminal_width() -> Option<usize> {

@@ -130,12 +130,13 @@ impl PendingFile {
         })
     }
 
-    /// Write the whole report and rename it over the target.
-    pub fn commit(mut self, contents: &str) -> Result<(), String> {
+    /// Write the whole report (its parts one after the other) and rename it
+    /// over the target.
+    pub fn commit(mut self, parts: &[String]) -> Result<(), String> {
         let shown = display_path(&self.target);
         let fail =
             |e: std::io::Error| format!("cannot write the report to {shown}: {}", one_line(&e));
-        self.temp.write_all(contents.as_bytes()).map_err(fail)?;
+        write_parts(self.temp.as_file_mut(), parts).map_err(fail)?;
         self.temp.as_file().sync_all().map_err(fail)?;
         // A new file gets the permissions a plain create would give it
         // (the temporary file is private); a replaced one keeps its own.
@@ -152,6 +153,33 @@ impl PendingFile {
             .map_err(|e| fail(e.error))
     }
 }
+
+/// Write `parts` one after the other into `file`, a new and empty file.
+/// On Linux the file's blocks are reserved first, in one call: ext4 then
+/// writes a report of 5 MB in half the time it takes when it allocates
+/// them page by page (docs/performance.md). A file system that cannot
+/// reserve them is written to without.
+pub fn write_parts(file: &mut std::fs::File, parts: &[String]) -> std::io::Result<()> {
+    let total: usize = parts.iter().map(String::len).sum();
+    preallocate(file, total as u64);
+    for p in parts {
+        file.write_all(p.as_bytes())?;
+    }
+    Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn preallocate(file: &std::fs::File, len: u64) {
+    use rustix::fs::{FallocateFlags, fallocate};
+    if len > 0 {
+        // Best effort: on failure (a file system without it, no space left)
+        // the writes that follow report what is wrong.
+        let _ = fallocate(file, FallocateFlags::empty(), 0, len);
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn preallocate(_: &std::fs::File, _: u64) {}
 
 #[cfg(unix)]
 fn default_permissions() -> Option<std::fs::Permissions> {
@@ -201,6 +229,25 @@ mod tests {
         let two = pair(&[Format::Human, Format::Sarif], &[p("-"), p("r.sarif")]).unwrap();
         assert_eq!(two[0].destination, Destination::Stdout);
         assert_eq!(two[1].destination, Destination::File(p("r.sarif")));
+    }
+
+    #[test]
+    fn a_report_is_written_whole_in_its_parts_order() {
+        let dir = tempfile::tempdir().unwrap();
+        for parts in [
+            vec![],
+            vec![String::new()],
+            vec!["one\n".to_string(), String::new(), "two ☞\n".repeat(5000)],
+        ] {
+            let target = dir.path().join("report.txt");
+            // Over a longer report: nothing of it is left after the new one.
+            std::fs::write(&target, "x".repeat(100_000)).unwrap();
+            PendingFile::create(&target)
+                .unwrap()
+                .commit(&parts)
+                .unwrap();
+            assert_eq!(std::fs::read_to_string(&target).unwrap(), parts.concat());
+        }
     }
 
     #[test]

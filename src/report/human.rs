@@ -405,12 +405,23 @@ const BYTES_PER_FINDING: usize = 1024;
 
 /// Render a report for people. `color` decides ANSI styling.
 pub fn render(report: &Report, color: bool, width: usize, out: &mut String) {
+    let parts = render_parts(report, color, width);
+    out.reserve(parts.iter().map(String::len).sum());
+    for p in parts {
+        out.push_str(&p);
+    }
+}
+
+/// The text of [`render`] in pieces, in order: the findings a chunk at a
+/// time, then the summary. A writer writes them one after the other, so the
+/// report is never copied into one text (on the corpus, 5.4 MB copied and
+/// as many bytes of fresh memory).
+pub fn render_parts(report: &Report, color: bool, width: usize) -> Vec<String> {
     let handlers = handlers(color, width);
     // Findings are rendered independently, in parallel, a chunk at a time
-    // into one text each, and the texts joined in the report's order. Most
-    // findings take the plain path (see [`plain::render`]); the others, and
-    // every finding in colour, miette.
-    let parts: Vec<String> = report
+    // into one text each. Most findings take the plain path (see
+    // [`plain::render`]); the others, and every finding in colour, miette.
+    let mut parts: Vec<String> = report
         .items
         .par_chunks(CHUNK)
         .map(|items| {
@@ -426,12 +437,10 @@ pub fn render(report: &Report, color: bool, width: usize, out: &mut String) {
             out
         })
         .collect();
-    out.reserve(parts.iter().map(String::len).sum::<usize>() + 100);
-    for p in parts {
-        out.push_str(&p);
-    }
-    out.push_str(&report.summary());
-    out.push('\n');
+    let mut summary = report.summary();
+    summary.push('\n');
+    parts.push(summary);
+    parts
 }
 
 /// Whether the plain renderer agrees with miette on every finding of
