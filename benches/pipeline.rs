@@ -10,9 +10,11 @@
 //!
 //! Stages, on one thread (the work, comparable between stages): `load_only`
 //! (bytes to spanned tree to effective value), `model` (typed project and
-//! schema validation), `rules` (every rule enabled in the preset, then
-//! suppressions), `render_human` and `render_json` (the report), `lint_human`
-//! and `lint_json` (all of them in sequence, the report written to a file).
+//! schema validation), `rules` (every rule enabled in the preset, fixes
+//! built, then suppressions), `render_human` and `render_json` (the report),
+//! `lint_human` and `lint_json` (all of them in sequence as the command line
+//! runs them for that format, fixes built only for JSON, the report written
+//! to a file).
 //! On every core (the wall time a user sees): `load_parallel` (projects
 //! loaded in parallel) and `lint_parallel` (the command line's `run::lint`,
 //! then the human report written to a file). `tree` measures the directory
@@ -32,6 +34,7 @@ use std::sync::{Arc, LazyLock};
 
 use divan::{Bencher, black_box};
 use dockmaster::cli::Job;
+use dockmaster::cli::args::Format;
 use dockmaster::cli::run::{self, Selection};
 use dockmaster::load::{Input, LoadOptions, LoadedProject, load_project_with};
 use dockmaster::model::Project;
@@ -232,19 +235,27 @@ fn render_json(bencher: Bencher, case: &str) {
     bencher.bench_local(|| one_thread(|| drop(black_box(render_json_text(&report)))));
 }
 
-/// Load, model, rules, render and write, one project after the other. The
-/// report is returned, and freed after the sample is timed: the command
-/// line never frees it (it exits).
-fn lint(bencher: Bencher, case: &str, render: fn(&Report) -> Vec<String>) {
+/// Load, model, rules, render and write, one project after the other, as
+/// the command line does for one format: fixes are built only for a format
+/// that shows them. The report is returned, and freed after the sample is
+/// timed: the command line never frees it (it exits).
+fn lint(bencher: Bencher, case: &str, format: Format) {
     let projects = projects(case);
     let file = out_file();
+    let render = match format {
+        Format::Human => render,
+        Format::Json => render_json_text,
+        _ => unreachable!("no benchmark for {format:?}"),
+    };
     bencher.bench_local(|| {
         one_thread(|| {
             let mut report = Report::default();
             for inputs in projects {
                 let Some(loaded) = load(inputs) else { continue };
                 let p = dockmaster::model::build(loaded);
-                let kept = dockmaster::check_project(&p, &settings(inputs)).kept;
+                let mut settings = settings(inputs);
+                settings.fixes = format.shows_fixes();
+                let kept = dockmaster::check_project(&p, &settings).kept;
                 report.files += p.sources.len();
                 report.extend(Arc::new(p.sources), kept);
             }
@@ -257,12 +268,12 @@ fn lint(bencher: Bencher, case: &str, render: fn(&Report) -> Vec<String>) {
 
 #[divan::bench(args = CASES)]
 fn lint_human(bencher: Bencher, case: &str) {
-    lint(bencher, case, render);
+    lint(bencher, case, Format::Human);
 }
 
 #[divan::bench(args = CASES)]
 fn lint_json(bencher: Bencher, case: &str) {
-    lint(bencher, case, render_json_text);
+    lint(bencher, case, Format::Json);
 }
 
 /// The command line's lint: projects in parallel (as many threads as
@@ -282,7 +293,12 @@ fn lint_parallel(bencher: Bencher, case: &str) {
         })
         .collect();
     bencher.bench_local(|| {
-        let (report, errors, _) = run::lint(&jobs, &options(), &Selection::default(), None, None);
+        // The human report shows no fixes: the command line skips them.
+        let selection = Selection {
+            without_fixes: true,
+            ..Selection::default()
+        };
+        let (report, errors, _) = run::lint(&jobs, &options(), &selection, None, None);
         assert!(errors.is_empty(), "{errors:?}");
         write(file.path(), &render(&report));
         report

@@ -173,3 +173,59 @@ fn findings_per_rule_over_the_corpus() {
     }
     insta::assert_snapshot!(text);
 }
+
+/// A run that builds no fixes (the command line's human report, among
+/// others) reports exactly what a run with fixes reports, fixes aside:
+/// same findings, messages, labels, helps and severities, every rule
+/// selected, over the fixtures and the corpus (when present).
+#[test]
+fn a_run_without_fixes_finds_the_same() {
+    let mut files = common::yaml_files(&common::root().join("fixtures"));
+    if let Some(corpus) = common::corpus() {
+        files.extend(common::yaml_files(&corpus));
+    }
+    let every: Vec<&'static str> = rules::ALL.iter().map(|r| r.id).collect();
+    let (mut findings, mut fixes) = (0, 0);
+    for file in files {
+        let Ok(loaded) = load_project(&[Input::file(&file)], &Limits::default()) else {
+            continue;
+        };
+        let project = dockmaster::model::build(loaded);
+        let name = file.file_name().unwrap().to_string_lossy();
+        let with = Settings::only(Preset::for_file_name(&name), &every);
+        let without = Settings {
+            fixes: false,
+            ..with.clone()
+        };
+        let with = dockmaster::check_project(&project, &with).kept;
+        let without = dockmaster::check_project(&project, &without).kept;
+        assert_eq!(with.len(), without.len(), "{}", file.display());
+        for (w, o) in with.iter().zip(&without) {
+            let shown = |d: &dockmaster::diag::Diagnostic| {
+                (
+                    d.rule,
+                    d.severity,
+                    d.message.clone(),
+                    d.primary.clone(),
+                    d.related.clone(),
+                    d.help.clone(),
+                )
+            };
+            assert_eq!(shown(w), shown(o), "{}", file.display());
+            // Only the style rules, whose helps say why a finding has no
+            // fix, build theirs in any run.
+            assert!(
+                o.fix.is_none() || o.category == "style",
+                "{} builds a fix in a run without fixes ({})",
+                o.rule,
+                file.display()
+            );
+            findings += 1;
+            fixes += usize::from(w.fix.is_some());
+        }
+    }
+    assert!(
+        findings > 0 && fixes > 0,
+        "{findings} findings, {fixes} fixes"
+    );
+}

@@ -58,6 +58,14 @@ pub enum Format {
 }
 
 impl Format {
+    /// Whether the format carries the findings' fixes.
+    pub fn shows_fixes(self) -> bool {
+        matches!(
+            self,
+            Format::Json | Format::Sarif | Format::Rdjson | Format::Rdjsonl
+        )
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Format::Human => "human",

@@ -27,6 +27,9 @@ pub struct Selection {
     pub pending: Vec<String>,
     /// `--require-reason`.
     pub require_reason: bool,
+    /// No output of the run shows fixes and none is applied: rules skip
+    /// building them ([`Settings::fixes`]).
+    pub without_fixes: bool,
 }
 
 impl Selection {
@@ -57,6 +60,7 @@ impl Selection {
             ignore,
             pending,
             require_reason: args.require_reason,
+            without_fixes: !(args.fix || args.diff) && args.format.iter().all(|f| !f.shows_fixes()),
         })
     }
 
@@ -160,6 +164,7 @@ pub fn settings(job: &Job, selection: &Selection) -> Settings {
     }
     let mut s = Settings::new(preset);
     s.preset_by_file = by_file;
+    s.fixes = !selection.without_fixes;
     if let Some(c) = config {
         s.one_shot = c.one_shot.clone();
         s.select = c.select.clone();

@@ -238,12 +238,14 @@ impl Report {
         self.paths.sort();
         self.paths.dedup();
         // A finding reached through two projects (a file linted alone and
-        // included by another) is kept once: the copy with a fix, then the
-        // most severe, whatever the order of the command line.
+        // included by another) is kept once: the most severe copy, then the
+        // one with a fix, then the one with the fewest related labels (the
+        // file linted alone: no "included here"), whatever the order of the
+        // command line; it takes the fix of another copy if it has none.
         use rayon::slice::ParallelSliceMut;
         // The keys borrow from the findings (no path or message is copied),
         // so the findings are put in order through their indexes.
-        let order: Vec<usize> = {
+        let order: Vec<(usize, Option<usize>)> = {
             // Paths are ranked once, not compared for each pair of findings:
             // a project's findings come together, so the rank is looked up
             // when the file changes; two files with one path share a rank.
@@ -274,25 +276,42 @@ impl Report {
                         d.rule,
                         d.primary.span.end,
                         d.message.as_str(),
-                        d.fix.is_none(),
                         std::cmp::Reverse(d.severity),
+                        d.fix.is_none(),
+                        d.related.len(),
                         n,
                     )
                 })
                 .collect();
             keys.par_sort_unstable();
             // Dropping exact duplicates: same path, span, rule and message.
-            keys.dedup_by(|b, a| {
+            // The first of each run is kept; a fix comes from the first
+            // copy that has one.
+            let mut order = Vec::with_capacity(keys.len());
+            let mut runs = keys.chunk_by(|a, b| {
                 a.0 == b.0 && a.1 == b.1 && a.2 == b.2 && a.3 == b.3 && a.4 == b.4
             });
-            keys.into_iter().map(|k| k.7).collect()
+            for run in &mut runs {
+                let kept = run[0].8;
+                let donor = run.iter().find(|k| !k.6).map(|k| k.8);
+                order.push((kept, donor.filter(|d| *d != kept)));
+            }
+            order
         };
         let mut items: Vec<Option<Item>> = std::mem::take(&mut self.items)
             .into_iter()
             .map(Some)
             .collect();
         let mut sorted = Vec::with_capacity(order.len());
-        sorted.extend(order.into_iter().filter_map(|n| items[n].take()));
+        for (kept, donor) in order {
+            let fix = donor.and_then(|d| items[d].as_mut().and_then(|i| i.diag.fix.take()));
+            if let Some(mut item) = items[kept].take() {
+                if fix.is_some() {
+                    item.diag.fix = fix;
+                }
+                sorted.push(item);
+            }
+        }
         self.items = sorted;
     }
 
@@ -372,7 +391,7 @@ mod tests {
     }
 
     #[test]
-    fn a_duplicate_keeps_the_copy_with_a_fix_whatever_the_order() {
+    fn a_duplicate_is_kept_once_whatever_the_order() {
         use crate::diag::{Diagnostic, Edit, Fix, Label, Severity};
         let mut sources = SourceMap::new();
         let id = sources.add(SourceFile::new("x.yaml".into(), "a: 1\n", false));
@@ -406,6 +425,46 @@ mod tests {
             r.finish();
             assert_eq!(r.items.len(), 1);
             assert!(r.items[0].diag.fix.is_some(), "{order:?}");
+        }
+        // Copies of different severities: the most severe is kept, and it
+        // takes the fix of the other.
+        let copies = |fix_on_error: bool| {
+            let mut error = diag(fix_on_error);
+            error.severity = Severity::Error;
+            [error, diag(!fix_on_error)]
+        };
+        for fix_on_error in [false, true] {
+            for reverse in [false, true] {
+                let mut c = copies(fix_on_error);
+                if reverse {
+                    c.reverse();
+                }
+                let mut r = Report::default();
+                for d in c {
+                    r.extend(sources.clone(), vec![d]);
+                }
+                r.finish();
+                assert_eq!(r.items.len(), 1);
+                assert_eq!(r.items[0].diag.severity, Severity::Error);
+                assert!(r.items[0].diag.fix.is_some(), "{fix_on_error} {reverse}");
+            }
+        }
+        // Copies without a fix (a run that builds none): the one with the
+        // fewest related labels (the file linted alone, not through an
+        // `include`), whatever the order.
+        let mut included = diag(false);
+        included.related.push(Label {
+            span: Span::new(id, 2, 3),
+            message: "included here".to_string(),
+        });
+        for copies in [[included.clone(), diag(false)], [diag(false), included]] {
+            let mut r = Report::default();
+            for d in copies {
+                r.extend(sources.clone(), vec![d]);
+            }
+            r.finish();
+            assert_eq!(r.items.len(), 1);
+            assert!(r.items[0].diag.related.is_empty());
         }
     }
 

@@ -11,7 +11,7 @@
 
 use std::fmt;
 
-use crate::diag::{Diagnostic, Finding, Level, Severity};
+use crate::diag::{Diagnostic, Finding, Fix, Level, Severity};
 use crate::model::Project;
 
 pub mod correctness;
@@ -345,12 +345,21 @@ pub struct Context<'a> {
     pub level: Level,
     /// The rule's options from the configuration file.
     pub options: &'a RuleOptions,
+    /// Whether findings carry their fixes ([`Settings::fixes`]).
+    pub fixes: bool,
 }
 
 impl Context<'_> {
     /// The severity of the rule in this run.
     pub fn severity(&self) -> Severity {
         self.level.severity().unwrap_or(Severity::Info)
+    }
+
+    /// A finding's fix, built by `build` only when this run shows or
+    /// applies fixes. A rule whose message or help depends on whether a
+    /// fix can be made builds it itself, always.
+    pub fn fix(&self, build: impl FnOnce() -> Option<Fix>) -> Option<Fix> {
+        if self.fixes { build() } else { None }
     }
 }
 
@@ -377,6 +386,10 @@ pub struct Settings {
     /// finding in a merged file whose name marks it for development
     /// (`compose.override.yaml`) gets the development preset's verdict.
     pub preset_by_file: bool,
+    /// Whether findings carry their fixes: off when no output of the run
+    /// shows them and nothing applies them (the human report, for one), so
+    /// that rules do not build edits nobody reads.
+    pub fixes: bool,
 }
 
 impl Settings {
@@ -390,6 +403,7 @@ impl Settings {
             options: Vec::new(),
             one_shot: Vec::new(),
             preset_by_file: false,
+            fixes: true,
         }
     }
 
@@ -585,6 +599,7 @@ fn run_preset(
                 preset,
                 level,
                 options: settings.options_for(rule.id),
+                fixes: settings.fixes,
             };
             let mut findings = Vec::new();
             (rule.check)(&cx, &mut findings);

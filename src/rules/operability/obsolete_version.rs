@@ -30,14 +30,18 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             let mut f = Finding::new(RULE.id, key, message)
                 .label("obsolete since Compose v2")
                 .help("delete the line: Compose reads every file with the latest Compose specification and only warns `the attribute `version` is obsolete`");
-            if let Some(span) = deletable(cx.project, key, value) {
-                f = f.fix(Fix::safe(
+            let fix = cx.fix(|| {
+                let span = deletable(cx.project, key, value)?;
+                Some(Fix::safe(
                     "delete the `version` line",
                     vec![Edit {
                         span,
                         replacement: String::new(),
                     }],
-                ));
+                ))
+            });
+            if let Some(fix) = fix {
+                f = f.fix(fix);
             }
             out.push(f);
         }

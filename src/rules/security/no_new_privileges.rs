@@ -96,12 +96,13 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 .via(opt.via)
                 .help("write `no-new-privileges:true`"),
             ),
-            Setting::Missing => out.push(missing(cx.project, s)),
+            Setting::Missing => out.push(missing(cx, s)),
         }
     }
 }
 
-fn missing(project: &Project, s: &Service) -> Finding {
+fn missing(cx: &Context<'_>, s: &Service) -> Finding {
+    let project = cx.project;
     let name = &s.name.value;
     let help = "add `security_opt: [\"no-new-privileges:true\"]`: setuid and setgid programs in the image then cannot raise the privileges of the process that runs them";
     match super::service_entry(project, s, "security_opt") {
@@ -113,11 +114,14 @@ fn missing(project: &Project, s: &Service) -> Finding {
             )
             .via(e.key.via)
             .help(help);
-            if let Some(edits) = add_to_list(project, e) {
-                f = f.fix(Fix::safe(
+            let fix = cx.fix(|| {
+                Some(Fix::safe(
                     "add `no-new-privileges:true` to `security_opt`",
-                    edits,
-                ));
+                    add_to_list(project, e)?,
+                ))
+            });
+            if let Some(fix) = fix {
+                f = f.fix(fix);
             }
             f
         }
@@ -129,11 +133,14 @@ fn missing(project: &Project, s: &Service) -> Finding {
             )
             .via(s.name.via)
             .help(help);
-            if let Some(edits) = add_block(project, s) {
-                f = f.fix(Fix::safe(
+            let fix = cx.fix(|| {
+                Some(Fix::safe(
                     "add `security_opt: [no-new-privileges:true]`",
-                    edits,
-                ));
+                    add_block(project, s)?,
+                ))
+            });
+            if let Some(fix) = fix {
+                f = f.fix(fix);
             }
             f
         }

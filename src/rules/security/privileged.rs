@@ -23,6 +23,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let name = &s.name.value;
         if let Some(p) = enabled(&s.privileged) {
             out.push(finding(
+                cx,
                 p,
                 format!(
                     "service `{name}` runs privileged: it gets every capability and all host devices, and no seccomp or AppArmor confinement"
@@ -34,6 +35,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             && let Some(p) = enabled(&b.privileged)
         {
             out.push(finding(
+                cx,
                 p,
                 format!("the build of service `{name}` runs privileged steps (`build.privileged: true`)"),
                 "remove `build.privileged`; a build step that needs more rights should get exactly those (for example `RUN --security=insecure` with an entitlement)",
@@ -46,16 +48,21 @@ fn enabled(v: &Option<Sp<Parsed<bool>>>) -> Option<&Sp<Parsed<bool>>> {
     v.as_ref().filter(|p| matches!(p.value, Parsed::Ok(true)))
 }
 
-fn finding(p: &Sp<Parsed<bool>>, message: String, help: &str) -> Finding {
+fn finding(cx: &Context<'_>, p: &Sp<Parsed<bool>>, message: String, help: &str) -> Finding {
     let mut f = Finding::new(RULE.id, p.span, message).via(p.via).help(help);
-    if !super::is_shared(p.via) {
-        f = f.fix(Fix::unsafe_(
-            "set it to `false`",
-            vec![Edit {
-                span: p.span,
-                replacement: "false".to_string(),
-            }],
-        ));
+    let fix = cx.fix(|| {
+        (!super::is_shared(p.via)).then(|| {
+            Fix::unsafe_(
+                "set it to `false`",
+                vec![Edit {
+                    span: p.span,
+                    replacement: "false".to_string(),
+                }],
+            )
+        })
+    });
+    if let Some(fix) = fix {
+        f = f.fix(fix);
     }
     f
 }

@@ -89,10 +89,13 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     )
     .label("no `name:` in this file")
     .help(help);
-    if let Some(name) = name
-        && let Some(edit) = insertion(cx, first, &name)
-    {
-        f = f.fix(Fix::unsafe_(format!("add `name: {name}`"), vec![edit]));
+    let fix = cx.fix(|| {
+        let name = name?;
+        let edit = insertion(cx, first, &name)?;
+        Some(Fix::unsafe_(format!("add `name: {name}`"), vec![edit]))
+    });
+    if let Some(fix) = fix {
+        f = f.fix(fix);
     }
     out.push(f);
 }
