@@ -67,18 +67,28 @@ pub struct MadeOf {
 impl MadeOf {
     pub fn of(text: &str) -> MadeOf {
         let b = text.as_bytes();
-        // Each byte tested alone first, which the compiler vectorises; a
-        // `\r` needs the byte after it.
-        let plain = b
-            .iter()
-            .all(|&c| matches!(c, 0x20..=0x7e | b'\t' | b'\n' | b'\r'))
-            && (!b.contains(&b'\r')
+        // One pass testing each byte alone, in blocks without an early exit
+        // (which the compiler vectorises); a `\r` then needs the byte after
+        // it.
+        let (mut other, mut tabs, mut cr) = (false, false, false);
+        for block in b.chunks(256) {
+            for &c in block {
+                other |= !matches!(c, 0x20..=0x7e | b'\t' | b'\n' | b'\r');
+                tabs |= c == b'\t';
+                cr |= c == b'\r';
+            }
+            if other {
+                break;
+            }
+        }
+        let plain = !other
+            && (!cr
                 || b.iter()
                     .enumerate()
                     .all(|(i, &c)| c != b'\r' || b.get(i + 1) == Some(&b'\n')));
         MadeOf {
             plain,
-            tabs: b.contains(&b'\t'),
+            tabs: if other { b.contains(&b'\t') } else { tabs },
         }
     }
 }
@@ -283,6 +293,28 @@ mod tests {
         assert_eq!(m("café: 1"), (false, false));
         assert_eq!(m("a\u{7f}"), (false, false));
         assert_eq!(m("a\u{0}\t"), (false, true));
+        // Past the first block of 256 bytes: a tab after a byte that is
+        // not plain, a `\r` alone at the end.
+        let long = format!("é{}\t", "a".repeat(600));
+        assert_eq!(m(&long), (false, true));
+        assert_eq!(m(&format!("{}\r", "a".repeat(600))), (false, false));
+    }
+
+    proptest::proptest! {
+        /// The one-pass test agrees with the definition, byte by byte.
+        #[test]
+        fn made_of_agrees_with_its_definition(
+            text in r"[a \t\n~]{0,600}[\r\n\x00é\x7fa]{0,3}[a \t\r\n]{0,100}"
+        ) {
+            let b = text.as_bytes();
+            let plain = b.iter().enumerate().all(|(i, &c)| match c {
+                0x20..=0x7e | b'\t' | b'\n' => true,
+                b'\r' => b.get(i + 1) == Some(&b'\n'),
+                _ => false,
+            });
+            let m = MadeOf::of(&text);
+            proptest::prop_assert_eq!((m.plain, m.tabs), (plain, b.contains(&b'\t')));
+        }
     }
 
     #[test]

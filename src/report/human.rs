@@ -628,9 +628,9 @@ mod plain {
                 break;
             }
         }
-        let digits = std::str::from_utf8(&digits[at..]).expect("ASCII digits");
-        spaces(out, width.saturating_sub(digits.len()));
-        out.push_str(digits);
+        spaces(out, width.saturating_sub(digits.len() - at));
+        // ASCII digits, pushed as characters: no UTF-8 check of the text.
+        out.extend(digits[at..].iter().map(|&d| char::from(d)));
     }
 
     fn icon(severity: Severity) -> &'static str {
@@ -787,33 +787,25 @@ mod plain {
             return false;
         };
 
-        // Header and message.
+        // Header and message (one line, unless prewrap wrapped it).
         out.push_str(d.severity.as_str());
         out.push('[');
         out.push_str(d.rule);
         out.push_str("]\n\n");
-        for (i, l) in message.split('\n').enumerate() {
-            if i == 0 {
-                out.push_str("  ");
-                out.push_str(icon(d.severity));
-                out.push(' ');
-            } else {
-                out.push_str("  │ ");
-            }
-            out.push_str(l);
-            out.push('\n');
+        out.push_str("  ");
+        out.push_str(icon(d.severity));
+        out.push(' ');
+        match &message {
+            std::borrow::Cow::Borrowed(line) => out.push_str(line),
+            std::borrow::Cow::Owned(lines) => out.push_str(&lines.replace('\n', "\n  │ ")),
         }
+        out.push('\n');
         // The snippets.
         let name = file.shown_path();
         for (cx, lines) in contexts.iter().zip(&snippets) {
             snippet(out, file, name, cx, lines, &labels, made_of.tabs);
         }
-        // The help.
-        for (i, l) in help.split('\n').enumerate() {
-            out.push_str(if i == 0 { "  help: " } else { "        " });
-            out.push_str(l);
-            out.push('\n');
-        }
+        out.push_str(&help);
         true
     }
 
@@ -837,10 +829,21 @@ mod plain {
     /// Most helps of their own kept per rule and width, per thread.
     const HELPS_KEPT: usize = 1024;
 
-    /// The help of a finding of `rule` as shown, wrapped to `width`: its
-    /// own help, if any, then the pointer to the rule's documentation.
+    /// The help block of a finding of `rule` as shown, wrapped to `width`
+    /// and indented: its own help, if any, then the pointer to the rule's
+    /// documentation.
     fn wrapped_help(rule: &'static str, help: Option<&str>, width: usize) -> Option<Rc<str>> {
-        let wrap = || prewrap(&shown_help(rule, help), width).map(|w| Rc::from(&*w));
+        let wrap = || {
+            prewrap(&shown_help(rule, help), width).map(|w| {
+                let mut block = String::with_capacity(w.len() + 64);
+                for (i, l) in w.split('\n').enumerate() {
+                    block.push_str(if i == 0 { "  help: " } else { "        " });
+                    block.push_str(l);
+                    block.push('\n');
+                }
+                Rc::from(block)
+            })
+        };
         HELPS.with(|cache| {
             let mut cache = cache.borrow_mut();
             let helps = cache.entry((width, rule)).or_default();
