@@ -702,32 +702,49 @@ mod plain {
         lines
     }
 
-    /// Render `item` into `out` as miette would, or return `false` (with
-    /// `out` in any state) when it is not a finding this renderer covers.
-    pub fn render(item: &Item, width: usize, out: &mut String) -> bool {
-        let d = &item.diag;
-        let file = item.file();
-        let text: &str = &file.text;
-        let mut labels = Vec::with_capacity(1 + d.related.len());
-        for (l, primary) in
-            std::iter::once((&d.primary, true)).chain(d.related.iter().map(|l| (l, false)))
-        {
-            let (start, end) = (l.span.start as usize, l.span.end as usize);
-            if l.span.file != d.primary.span.file
-                || l.message.contains('\n')
-                || start >= text.len()
-                || end > text.len()
-                || start > end
-            {
-                return false;
+    /// The snippets of one file's labels, ready to draw.
+    struct Drawn<'a> {
+        file: &'a SourceFile,
+        labels: Vec<Label<'a>>,
+        contexts: Vec<Context>,
+        snippets: Vec<Vec<Line<'a>>>,
+        tabs: bool,
+    }
+
+    impl Drawn<'_> {
+        fn draw(&self, out: &mut String) {
+            let name = self.file.shown_path();
+            for (cx, lines) in self.contexts.iter().zip(&self.snippets) {
+                snippet(out, self.file, name, cx, lines, &self.labels, self.tabs);
             }
-            labels.push(Label {
-                start,
-                len: end - start,
-                text: (!l.message.is_empty()).then_some(l.message.as_str()),
-                primary,
-            });
         }
+    }
+
+    /// A label at `span` of `file` with `text` as miette keeps it, or
+    /// `None` when this renderer does not take it (a text over several
+    /// lines, a span outside the text or at its very end).
+    fn label<'a>(
+        file: &SourceFile,
+        span: crate::span::Span,
+        text: &'a str,
+        primary: bool,
+    ) -> Option<Label<'a>> {
+        let (start, end) = (span.start as usize, span.end as usize);
+        if text.contains('\n') || start >= file.text.len() || end > file.text.len() || start > end {
+            return None;
+        }
+        Some(Label {
+            start,
+            len: end - start,
+            text: (!text.is_empty()).then_some(text),
+            primary,
+        })
+    }
+
+    /// The snippets miette draws for `labels` in `file`, or `None` when
+    /// this renderer cannot draw them as miette does.
+    fn drawn<'a>(file: &'a SourceFile, mut labels: Vec<Label<'a>>) -> Option<Drawn<'a>> {
+        let text: &str = &file.text;
         // A label over more than one line is drawn with a gutter, which
         // this renderer does not draw: found here through the line index,
         // before any snippet is read (such a label may span a whole file).
@@ -736,13 +753,13 @@ mod plain {
             .iter()
             .any(|l| l.start + l.len > lines.line_start(lines.line_of(l.start) + 1))
         {
-            return false;
+            return None;
         }
         // miette sorts the labels by offset with an unstable sort: two at
         // one offset could come in either order.
         labels.sort_by_key(|l| l.start);
         if labels.windows(2).any(|w| w[0].start == w[1].start) {
-            return false;
+            return None;
         }
         // The snippets: one per label, merged as miette merges them (when
         // the left one's line plus its line count reaches the right one's
@@ -761,7 +778,7 @@ mod plain {
         }
         let made_of = file.made_of();
         if !made_of.plain && !contexts.iter().all(|cx| simple(&text[cx.data.clone()])) {
-            return false;
+            return None;
         }
         let snippets: Vec<Vec<Line>> = contexts.iter().map(|cx| split_lines(file, cx)).collect();
         // Every label shows within one line, without a gutter.
@@ -771,13 +788,73 @@ mod plain {
                     .iter()
                     .any(|l| line.applies(l.start, l.len) && !line.line_only(l.start, l.len))
                 {
-                    return false;
+                    return None;
                 }
             }
         }
+        Some(Drawn {
+            file,
+            labels,
+            contexts,
+            snippets,
+            tabs: made_of.tabs,
+        })
+    }
+
+    /// A message as miette's `render_causes` shows it: after the icon, its
+    /// lines (wrapped beforehand by [`prewrap`]) continued by a bar.
+    fn push_message(out: &mut String, severity_icon: &str, message: &str) {
+        out.push_str("  ");
+        out.push_str(severity_icon);
+        out.push(' ');
+        if message.contains('\n') {
+            out.push_str(&message.replace('\n', "\n  │ "));
+        } else {
+            out.push_str(message);
+        }
+        out.push('\n');
+    }
+
+    /// Render `item` into `out` as miette would, or return `false` (with
+    /// `out` in any state) when it is not a finding this renderer covers.
+    pub fn render(item: &Item, width: usize, out: &mut String) -> bool {
+        let d = &item.diag;
+        let file = item.file();
         let text_width = width.saturating_sub(2);
+        let message_width = text_width.saturating_sub(MESSAGE_INDENT);
+        // The labels in the finding's file; each label in another file is
+        // a note of its own after the help (see `to_miette`), with its
+        // message and the path of its file.
+        let mut labels = Vec::with_capacity(1 + d.related.len());
+        let mut notes = Vec::new();
+        for (l, primary) in
+            std::iter::once((&d.primary, true)).chain(d.related.iter().map(|l| (l, false)))
+        {
+            if l.span.file == d.primary.span.file {
+                let Some(label) = label(file, l.span, &l.message, primary) else {
+                    return false;
+                };
+                labels.push(label);
+            } else {
+                let other = item.sources.get(l.span.file);
+                let message = format!("{} ({})", l.message, other.shown_path());
+                let (Some(label), Some(message)) = (
+                    label(other, l.span, "", true),
+                    prewrap(&message, message_width).map(std::borrow::Cow::into_owned),
+                ) else {
+                    return false;
+                };
+                let Some(drawn) = drawn(other, vec![label]) else {
+                    return false;
+                };
+                notes.push((message, drawn));
+            }
+        }
+        let Some(drawn) = drawn(file, labels) else {
+            return false;
+        };
         let (Some(message), Some(help)) = (
-            prewrap(&d.message, text_width.saturating_sub(MESSAGE_INDENT)),
+            prewrap(&d.message, message_width),
             wrapped_help(
                 d.rule,
                 d.help.as_deref(),
@@ -787,25 +864,20 @@ mod plain {
             return false;
         };
 
-        // Header and message (one line, unless prewrap wrapped it).
+        // Header and message.
         out.push_str(d.severity.as_str());
         out.push('[');
         out.push_str(d.rule);
         out.push_str("]\n\n");
-        out.push_str("  ");
-        out.push_str(icon(d.severity));
-        out.push(' ');
-        match &message {
-            std::borrow::Cow::Borrowed(line) => out.push_str(line),
-            std::borrow::Cow::Owned(lines) => out.push_str(&lines.replace('\n', "\n  │ ")),
-        }
-        out.push('\n');
-        // The snippets.
-        let name = file.shown_path();
-        for (cx, lines) in contexts.iter().zip(&snippets) {
-            snippet(out, file, name, cx, lines, &labels, made_of.tabs);
-        }
+        push_message(out, icon(d.severity), &message);
+        drawn.draw(out);
         out.push_str(&help);
+        // The notes, as miette's `render_related` draws advice.
+        for (message, drawn) in &notes {
+            out.push_str("\nAdvice: \n");
+            push_message(out, "☞", message);
+            drawn.draw(out);
+        }
         true
     }
 
@@ -1067,6 +1139,23 @@ mod tests {
         assert!(
             plain_count * 100 >= total * 95,
             "the plain renderer took only {plain_count} of {total} findings"
+        );
+        // Findings with a label in another file (an `include`, an
+        // `extends` base, an override) are among those compared.
+        let elsewhere = report
+            .items
+            .iter()
+            .filter(|i| {
+                i.diag
+                    .related
+                    .iter()
+                    .any(|l| l.span.file != i.diag.primary.span.file)
+            })
+            .filter(|i| plain::render(i, 100, &mut String::new()))
+            .count();
+        assert!(
+            elsewhere >= 5,
+            "the plain renderer took {elsewhere} findings with a label in another file"
         );
     }
 
