@@ -476,13 +476,14 @@ pub fn plain_agrees_with_miette(report: &Report, width: usize) -> Result<usize, 
 /// corpus (formatting machinery, a `String` per line and per label, a
 /// second read of the snippet for the header), this a small fraction of it.
 ///
-/// It covers a finding without colour whose labels are all in its file,
-/// each within one line, at distinct offsets, in snippets (the labelled
-/// lines and one line of context on each side) of printable ASCII with
-/// tabs and `\n` or `\r\n` line breaks, and whose message and help
-/// [`prewrap`] can wrap: 98 findings in 100 on the corpus. Every other
-/// finding goes to miette. `tests::plain_rendering_is_miettes` compares the
-/// two over the fixtures and the corpus.
+/// It covers a finding without colour whose labels each lie within one
+/// line, at distinct offsets, in snippets (the labelled lines and one line
+/// of context on each side) of printable ASCII with tabs and `\n` or
+/// `\r\n` line breaks, and whose message, help and notes [`prewrap`] can
+/// wrap; a label in another file is drawn as miette draws it, as a note
+/// after the help: 99 findings in 100 on the corpus. Every other finding
+/// goes to miette. `tests::plain_rendering_is_miettes` compares the two
+/// over the fixtures and the corpus.
 mod plain {
     use std::cell::RefCell;
     use std::rc::Rc;
