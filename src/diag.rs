@@ -198,8 +198,12 @@ impl Finding {
         self
     }
 
-    pub fn fix(mut self, fix: Fix) -> Finding {
-        self.fix = Some(fix);
+    /// Attach a fix; `None` (no fix could be made, or the run builds none:
+    /// `Context::fix`) leaves the finding without one.
+    pub fn fix(mut self, fix: impl Into<Option<Fix>>) -> Finding {
+        if let Some(fix) = fix.into() {
+            self.fix = Some(fix);
+        }
         self
     }
 

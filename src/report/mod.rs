@@ -306,8 +306,8 @@ impl Report {
         for (kept, donor) in order {
             let fix = donor.and_then(|d| items[d].as_mut().and_then(|i| i.diag.fix.take()));
             if let Some(mut item) = items[kept].take() {
-                if fix.is_some() {
-                    item.diag.fix = fix;
+                if let Some(fix) = fix {
+                    item.diag.fix = Some(fix);
                 }
                 sorted.push(item);
             }

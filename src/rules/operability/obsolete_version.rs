@@ -30,7 +30,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             let mut f = Finding::new(RULE.id, key, message)
                 .label("obsolete since Compose v2")
                 .help("delete the line: Compose reads every file with the latest Compose specification and only warns `the attribute `version` is obsolete`");
-            let fix = cx.fix(|| {
+            f = f.fix(cx.fix(|| {
                 let span = deletable(cx.project, key, value)?;
                 Some(Fix::safe(
                     "delete the `version` line",
@@ -39,10 +39,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                         replacement: String::new(),
                     }],
                 ))
-            });
-            if let Some(fix) = fix {
-                f = f.fix(fix);
-            }
+            }));
             out.push(f);
         }
     }

@@ -83,9 +83,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     s.name.value
                 )
             });
-            if let Some(fix) = cx.fix(|| fix(cx.project, s, &flagged, i)) {
-                f = f.fix(fix);
-            }
+            f = f.fix(cx.fix(|| fix(cx.project, s, &flagged, i)));
             out.push(f);
         }
     }

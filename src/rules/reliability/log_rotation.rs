@@ -68,9 +68,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             "set `max-size` under `logging.options` (knowledge card 8: `max-size: \"{MAX_SIZE}\"`, \
              `max-file: \"{MAX_FILE}\"`), or use the `local` driver, which rotates by default"
         ));
-        if let Some(fix) = cx.fix(|| fix(cx, s, max_file.is_some())) {
-            f = f.fix(fix);
-        }
+        f = f.fix(cx.fix(|| fix(cx, s, max_file.is_some())));
         out.push(f);
     }
 }

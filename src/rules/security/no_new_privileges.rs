@@ -114,15 +114,12 @@ fn missing(cx: &Context<'_>, s: &Service) -> Finding {
             )
             .via(e.key.via)
             .help(help);
-            let fix = cx.fix(|| {
+            f = f.fix(cx.fix(|| {
                 Some(Fix::safe(
                     "add `no-new-privileges:true` to `security_opt`",
                     add_to_list(project, e)?,
                 ))
-            });
-            if let Some(fix) = fix {
-                f = f.fix(fix);
-            }
+            }));
             f
         }
         None => {
@@ -133,15 +130,12 @@ fn missing(cx: &Context<'_>, s: &Service) -> Finding {
             )
             .via(s.name.via)
             .help(help);
-            let fix = cx.fix(|| {
+            f = f.fix(cx.fix(|| {
                 Some(Fix::safe(
                     "add `security_opt: [no-new-privileges:true]`",
                     add_block(project, s)?,
                 ))
-            });
-            if let Some(fix) = fix {
-                f = f.fix(fix);
-            }
+            }));
             f
         }
     }

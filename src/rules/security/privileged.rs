@@ -49,7 +49,6 @@ fn enabled(v: &Option<Sp<Parsed<bool>>>) -> Option<&Sp<Parsed<bool>>> {
 }
 
 fn finding(cx: &Context<'_>, p: &Sp<Parsed<bool>>, message: String, help: &str) -> Finding {
-    let mut f = Finding::new(RULE.id, p.span, message).via(p.via).help(help);
     let fix = cx.fix(|| {
         (!super::is_shared(p.via)).then(|| {
             Fix::unsafe_(
@@ -61,8 +60,8 @@ fn finding(cx: &Context<'_>, p: &Sp<Parsed<bool>>, message: String, help: &str) 
             )
         })
     });
-    if let Some(fix) = fix {
-        f = f.fix(fix);
-    }
-    f
+    Finding::new(RULE.id, p.span, message)
+        .via(p.via)
+        .help(help)
+        .fix(fix)
 }

@@ -89,14 +89,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     )
     .label("no `name:` in this file")
     .help(help);
-    let fix = cx.fix(|| {
+    f = f.fix(cx.fix(|| {
         let name = name?;
         let edit = insertion(cx, first, &name)?;
         Some(Fix::unsafe_(format!("add `name: {name}`"), vec![edit]))
-    });
-    if let Some(fix) = fix {
-        f = f.fix(fix);
-    }
+    }));
     out.push(f);
 }
 
