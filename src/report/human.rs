@@ -284,10 +284,14 @@ fn prewrap(text: &str, width: usize) -> Option<Cow<'_, str>> {
         }
         // The current output line: where it starts, where its last word
         // ends, and its width so far (words and the spaces after them).
-        let (mut start, mut end, mut used) = (0, 0, 0);
-        let mut words = 0;
         let bytes = line.as_bytes();
         let printable = bytes.iter().all(|b| (0x20..0x7f).contains(b));
+        if printable {
+            wrap_printable(line, width, &mut out);
+            continue;
+        }
+        let (mut start, mut end, mut used) = (0, 0, 0);
+        let mut words = 0;
         let mut i = 0;
         while i < bytes.len() {
             let mut word_end = i;
@@ -317,6 +321,57 @@ fn prewrap(text: &str, width: usize) -> Option<Cow<'_, str>> {
         out.push_str(&line[start..end]);
     }
     Some(Cow::Owned(out))
+}
+
+/// [`prewrap`] of one line of printable ASCII, where a word's width is its
+/// length: a word fits when it ends at most `width` bytes after the start
+/// of its output line, so each break is found by looking back from there
+/// instead of measuring every word.
+fn wrap_printable(line: &str, width: usize, out: &mut String) {
+    let b = line.as_bytes();
+    // Where the word starting at `i` ends (an empty word before leading
+    // spaces), and where the spaces after it end.
+    let word_end = |i: usize| {
+        b[i..]
+            .iter()
+            .position(|&c| c == b' ')
+            .map_or(b.len(), |n| i + n)
+    };
+    let spaces_end = |i: usize| {
+        b[i..]
+            .iter()
+            .position(|&c| c != b' ')
+            .map_or(b.len(), |n| i + n)
+    };
+    let trimmed = b.len() - b.iter().rev().take_while(|&&c| c == b' ').count();
+    let mut start = 0;
+    loop {
+        if trimmed.saturating_sub(start) <= width {
+            out.push_str(&line[start..trimmed.max(start)]);
+            return;
+        }
+        let limit = start + width;
+        // The line's first word goes on it whatever its width; then the
+        // last word that ends by `limit`.
+        let first = word_end(start);
+        let mut end = first;
+        if first < limit {
+            let mut e = limit;
+            while e > first {
+                if b[e] == b' ' && b[e - 1] != b' ' {
+                    end = e;
+                    break;
+                }
+                e -= 1;
+            }
+        }
+        out.push_str(&line[start..end]);
+        start = spaces_end(end);
+        if start >= trimmed {
+            return;
+        }
+        out.push('\n');
+    }
 }
 
 /// The message, help and related messages of a finding wrapped for a
@@ -526,9 +581,16 @@ mod plain {
         /// miette's `visual_offset` for an ASCII line: the column of a
         /// byte offset, tabs expanded, one past the end for an offset in
         /// the line break.
-        fn column(&self, offset: usize) -> usize {
+        fn column(&self, offset: usize, tabs: bool) -> usize {
             let index = offset - self.offset;
-            let width = visual_width(&self.text[..index.min(self.text.len())]);
+            let before = &self.text[..index.min(self.text.len())];
+            // Without tabs in the file, every byte of a plain line is one
+            // column.
+            let width = if tabs {
+                visual_width(before)
+            } else {
+                before.len()
+            };
             if index > self.text.len() {
                 width + 1
             } else {
@@ -616,8 +678,34 @@ mod plain {
         d
     }
 
+    /// The numbers below 1,000 as text, three digits each with leading
+    /// zeros (`000001002…999`): a line number or column is a slice of it.
+    const SMALL_NUMBERS: &str = {
+        const BYTES: [u8; 3000] = {
+            let mut b = [0u8; 3000];
+            let mut n = 0;
+            while n < 1000 {
+                b[n * 3] = b'0' + (n / 100) as u8;
+                b[n * 3 + 1] = b'0' + (n / 10 % 10) as u8;
+                b[n * 3 + 2] = b'0' + (n % 10) as u8;
+                n += 1;
+            }
+            b
+        };
+        match std::str::from_utf8(&BYTES) {
+            Ok(s) => s,
+            Err(_) => panic!("ASCII digits"),
+        }
+    };
+
     /// A number right-aligned in `width` columns.
     fn number(out: &mut String, n: usize, width: usize) {
+        if n < 1000 {
+            let d = digits(n);
+            spaces(out, width.saturating_sub(d));
+            out.push_str(&SMALL_NUMBERS[n * 3 + 3 - d..n * 3 + 3]);
+            return;
+        }
         let mut digits = [0u8; 20];
         let mut at = digits.len();
         let mut n = n;
@@ -632,6 +720,31 @@ mod plain {
         spaces(out, width.saturating_sub(digits.len() - at));
         // ASCII digits, pushed as characters: no UTF-8 check of the text.
         out.extend(digits[at..].iter().map(|&d| char::from(d)));
+    }
+
+    /// A snippet line's gutter, ` {n:>width$} │ `, built on the stack and
+    /// pushed at once (four pushes took a tenth of the rendering).
+    fn line_gutter(out: &mut String, n: usize, width: usize) {
+        const BAR: &[u8] = " │ ".as_bytes();
+        let mut buf = [b' '; 32];
+        let end = 1 + width.max(digits(n));
+        if end + BAR.len() > buf.len() {
+            out.push(' ');
+            number(out, n, width);
+            out.push_str(" │ ");
+            return;
+        }
+        let (mut at, mut m) = (end, n);
+        loop {
+            at -= 1;
+            buf[at] = b'0' + (m % 10) as u8;
+            m /= 10;
+            if m == 0 {
+                break;
+            }
+        }
+        buf[end..end + BAR.len()].copy_from_slice(BAR);
+        out.push_str(std::str::from_utf8(&buf[..end + BAR.len()]).expect("digits and a bar"));
     }
 
     fn icon(severity: Severity) -> &'static str {
@@ -808,10 +921,11 @@ mod plain {
         out.push_str("  ");
         out.push_str(severity_icon);
         out.push(' ');
-        if message.contains('\n') {
-            out.push_str(&message.replace('\n', "\n  │ "));
-        } else {
-            out.push_str(message);
+        for (i, line) in message.split('\n').enumerate() {
+            if i > 0 {
+                out.push_str("\n  │ ");
+            }
+            out.push_str(line);
         }
         out.push('\n');
     }
@@ -972,9 +1086,7 @@ mod plain {
         out.push_str("]\n");
         let mut shown: Vec<(&Label, usize)> = Vec::new();
         for l in lines {
-            out.push(' ');
-            number(out, l.number, linum_width);
-            out.push_str(" │ ");
+            line_gutter(out, l.number, linum_width);
             if tabs {
                 push_expanded(out, l.text);
             } else {
@@ -991,11 +1103,11 @@ mod plain {
             out.push_str(" · ");
             let mut highest = 0;
             for hl in here {
-                let from = l.column(hl.start).max(highest);
+                let from = l.column(hl.start, tabs).max(highest);
                 let to = if hl.len == 0 {
                     from + 1
                 } else {
-                    l.column(hl.start + hl.len).max(from + 1)
+                    l.column(hl.start + hl.len, tabs).max(from + 1)
                 };
                 let bar = (from + to) / 2;
                 spaces(out, from.saturating_sub(highest));
@@ -1038,6 +1150,23 @@ mod plain {
         }
         spaces(out, pad);
         out.push_str("╰────\n");
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn numbers_are_right_aligned_decimals() {
+            for n in (0..2000).chain([9_999, 10_000, 123_456, usize::MAX]) {
+                for width in [0, 1, 3, 5, 40] {
+                    let mut out = String::from("x");
+                    super::number(&mut out, n, width);
+                    assert_eq!(out, format!("x{n:>width$}"), "{n} in {width}");
+                    let mut out = String::from("x");
+                    super::line_gutter(&mut out, n, width);
+                    assert_eq!(out, format!("x {n:>width$} │ "), "{n} in {width}");
+                }
+            }
+        }
     }
 }
 
