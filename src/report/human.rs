@@ -823,13 +823,25 @@ mod plain {
         contexts: Vec<Context>,
         snippets: Vec<Vec<Line<'a>>>,
         tabs: bool,
+        /// The single label spans lines: drawn in a gutter, not underlined.
+        gutter: bool,
     }
 
     impl Drawn<'_> {
         fn draw(&self, out: &mut String) {
             let name = self.file.shown_path();
             for (cx, lines) in self.contexts.iter().zip(&self.snippets) {
-                snippet(out, self.file, name, cx, lines, &self.labels, self.tabs);
+                let gutter = self.gutter.then(|| &self.labels[0]);
+                snippet(
+                    out,
+                    self.file,
+                    name,
+                    cx,
+                    lines,
+                    &self.labels,
+                    self.tabs,
+                    gutter,
+                );
             }
         }
     }
@@ -859,16 +871,27 @@ mod plain {
     /// this renderer cannot draw them as miette does.
     fn drawn<'a>(file: &'a SourceFile, mut labels: Vec<Label<'a>>) -> Option<Drawn<'a>> {
         let text: &str = &file.text;
-        // A label over more than one line is drawn with a gutter, which
-        // this renderer does not draw: found here through the line index,
-        // before any snippet is read (such a label may span a whole file).
+        // A label over more than one line is drawn with a gutter: this
+        // renderer draws it when it is the snippet's only label and has no
+        // text (a long-syntax port, an `extends` block). Found here through
+        // the line index, before any snippet is read (such a label may span
+        // a whole file).
         let lines = &file.lines;
-        if labels
-            .iter()
-            .any(|l| l.start + l.len > lines.line_start(lines.line_of(l.start) + 1))
-        {
-            return None;
-        }
+        let over_lines = |l: &Label| l.start + l.len > lines.line_start(lines.line_of(l.start) + 1);
+        let gutter = match labels.as_slice() {
+            [one] if over_lines(one) => {
+                if one.text.is_some() {
+                    return None;
+                }
+                true
+            }
+            _ => {
+                if labels.iter().any(over_lines) {
+                    return None;
+                }
+                false
+            }
+        };
         // miette sorts the labels by offset with an unstable sort: two at
         // one offset could come in either order.
         labels.sort_by_key(|l| l.start);
@@ -895,8 +918,9 @@ mod plain {
             return None;
         }
         let snippets: Vec<Vec<Line>> = contexts.iter().map(|cx| split_lines(file, cx)).collect();
-        // Every label shows within one line, without a gutter.
-        for lines in &snippets {
+        // Every label shows within one line, without a gutter (unless it
+        // is the single label drawn with one).
+        for lines in snippets.iter().filter(|_| !gutter) {
             for line in lines {
                 if labels
                     .iter()
@@ -912,6 +936,7 @@ mod plain {
             contexts,
             snippets,
             tabs: made_of.tabs,
+            gutter,
         })
     }
 
@@ -1051,7 +1076,30 @@ mod plain {
         })
     }
 
-    /// miette's `render_context` for labels that each lie within a line.
+    /// miette's `render_line_gutter` for a single label over several lines
+    /// (so one gutter column): where it starts, ends or passes this line.
+    fn gutter_cell(l: &Line, label: &Label) -> &'static str {
+        let (start, len) = (label.start, label.len);
+        let end = l.offset + l.length;
+        let spanlen = len.max(1);
+        let starts_here = start >= l.offset && start < end;
+        let ends_here = start + spanlen > l.offset && start + spanlen <= end;
+        if !l.applies(start, len) || (starts_here && ends_here) {
+            "    "
+        } else if start >= l.offset {
+            "╭─▶ "
+        } else if start + len >= l.offset && start + len <= end {
+            "╰─▶ "
+        } else if start < l.offset && start + len > end {
+            "│   "
+        } else {
+            "    "
+        }
+    }
+
+    /// miette's `render_context` for labels that each lie within a line,
+    /// or for one label over several lines (`gutter`), which has no text.
+    #[allow(clippy::too_many_arguments)]
     fn snippet(
         out: &mut String,
         file: &SourceFile,
@@ -1060,6 +1108,7 @@ mod plain {
         lines: &[Line],
         labels: &[Label],
         tabs: bool,
+        gutter: Option<&Label>,
     ) {
         let index = &file.lines;
         let inside = labels
@@ -1087,12 +1136,18 @@ mod plain {
         let mut shown: Vec<(&Label, usize)> = Vec::new();
         for l in lines {
             line_gutter(out, l.number, linum_width);
+            if let Some(label) = gutter {
+                out.push_str(gutter_cell(l, label));
+            }
             if tabs {
                 push_expanded(out, l.text);
             } else {
                 out.push_str(l.text);
             }
             out.push('\n');
+            if gutter.is_some() {
+                continue;
+            }
             shown.clear();
             let here = labels.iter().filter(|hl| l.applies(hl.start, hl.len));
             if here.clone().next().is_none() {
@@ -1286,6 +1341,22 @@ mod tests {
         assert!(
             elsewhere >= 5,
             "the plain renderer took {elsewhere} findings with a label in another file"
+        );
+        // And labels over several lines, drawn in a gutter.
+        let over_lines = report
+            .items
+            .iter()
+            .filter(|i| {
+                let file = i.file();
+                let (start, end) = (i.diag.primary.span.start, i.diag.primary.span.end);
+                end > start
+                    && file.lines.line_of(start as usize) < file.lines.line_of(end as usize - 1)
+            })
+            .filter(|i| plain::render(i, 100, &mut String::new()))
+            .count();
+        assert!(
+            over_lines >= 5,
+            "the plain renderer took {over_lines} findings with a label over several lines"
         );
     }
 
