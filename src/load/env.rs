@@ -77,6 +77,9 @@ impl Environment {
     pub fn load(project_dir: &Path, options: &EnvOptions) -> Result<Environment, EnvError> {
         match &options.process {
             Some(vars) => Environment::load_with(project_dir, options, vars.iter().cloned()),
+            // `--no-env` reads no variable: the process environment is not
+            // even copied.
+            None if options.no_env => Environment::load_with(project_dir, options, []),
             None => Environment::load_with(project_dir, options, std::env::vars()),
         }
     }
