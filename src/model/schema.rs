@@ -14,7 +14,7 @@
 //! Strings holding an unresolved `${...}` are assumed to become a valid value
 //! of the expected type.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::LazyLock;
 
 use regex::Regex;

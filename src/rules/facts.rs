@@ -2,7 +2,7 @@
 //! graph (explicit and implicit edges), who depends on whom, one-shot
 //! services, health states and parsed image references.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet};
 
 use crate::load::Via;
 use crate::model::syntax::Parsed;

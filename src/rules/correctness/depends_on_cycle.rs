@@ -8,7 +8,7 @@
 //! the finding is anchored on that edge's entry and lists the path. Linear
 //! in services plus dependencies.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use crate::diag::Finding;
 use crate::rules::Context;

@@ -19,7 +19,7 @@
 //! costs O(log 65536) per index, a `1-65535` range as little as a single
 //! port.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use crate::diag::Finding;
