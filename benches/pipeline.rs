@@ -12,9 +12,9 @@
 //! (bytes to spanned tree to effective value), `model` (typed project and
 //! schema validation), `rules` (every rule enabled in the preset, fixes
 //! built, then suppressions), `render_human` and `render_json` (the report),
-//! `lint_human` and `lint_json` (all of them in sequence as the command line
-//! runs them for that format, fixes built only for JSON, the report written
-//! to a file).
+//! `lint_human` and `lint_json` (the command line's `run::lint` in a pool
+//! of one thread, then the report in that format written to a file; fixes
+//! built only for JSON, as the command line does).
 //! On every core (the wall time a user sees): `load_parallel` (projects
 //! loaded in parallel) and `lint_parallel` (the command line's `run::lint`,
 //! then the human report written to a file). `tree` measures the directory
@@ -235,35 +235,49 @@ fn render_json(bencher: Bencher, case: &str) {
     bencher.bench_local(|| one_thread(|| drop(black_box(render_json_text(&report)))));
 }
 
-/// Load, model, rules, render and write, one project after the other, as
-/// the command line does for one format: fixes are built only for a format
-/// that shows them. The report is returned, and freed after the sample is
-/// timed: the command line never frees it (it exits).
-fn lint(bencher: Bencher, case: &str, format: Format) {
-    let projects = projects(case);
-    let file = out_file();
-    let render = match format {
-        Format::Human => render,
-        Format::Json => render_json_text,
+/// The command line's jobs for a case: each project with the preset its
+/// file name gives, no configuration.
+fn jobs(case: &str) -> Vec<Job> {
+    projects(case)
+        .iter()
+        .map(|inputs| Job {
+            inputs: inputs.clone(),
+            preset: settings(inputs).preset,
+            preset_explicit: false,
+            config: None,
+            walked: false,
+        })
+        .collect()
+}
+
+/// The command line's lint (`run::lint`: load, model, rules and
+/// suppressions for each project, the report put in order), then the
+/// report rendered in `format` and written to a file. Fixes are built only
+/// for a format that shows them, as the command line does. The report is
+/// returned, and freed after the sample is timed: the command line never
+/// frees it (it exits).
+fn lint_command(jobs: &[Job], format: Format, file: &Path) -> Report {
+    let selection = Selection {
+        without_fixes: !format.shows_fixes(),
+        ..Selection::default()
+    };
+    let (report, errors, _) = run::lint(jobs, &options(), &selection, None, None);
+    assert!(errors.is_empty(), "{errors:?}");
+    let text = match format {
+        Format::Human => render(&report),
+        Format::Json => render_json_text(&report),
         _ => unreachable!("no benchmark for {format:?}"),
     };
-    bencher.bench_local(|| {
-        one_thread(|| {
-            let mut report = Report::default();
-            for inputs in projects {
-                let Some(loaded) = load(inputs) else { continue };
-                let p = dockmaster::model::build(loaded);
-                let mut settings = settings(inputs);
-                settings.fixes = format.shows_fixes();
-                let kept = dockmaster::check_project(&p, &settings).kept;
-                report.files += p.sources.len();
-                report.extend(Arc::new(p.sources), kept);
-            }
-            report.finish();
-            write(file.path(), &render(&report));
-            report
-        })
-    });
+    write(file, &text);
+    report
+}
+
+/// [`lint_command`] on one thread: the work of the whole lint, to compare
+/// with the stages above.
+fn lint(bencher: Bencher, case: &str, format: Format) {
+    let jobs = jobs(case);
+    let file = out_file();
+    bencher.bench_local(|| one_thread(|| lint_command(&jobs, format, file.path())));
 }
 
 #[divan::bench(args = CASES)]
@@ -276,33 +290,13 @@ fn lint_json(bencher: Bencher, case: &str) {
     lint(bencher, case, Format::Json);
 }
 
-/// The command line's lint: projects in parallel (as many threads as
-/// cores), then the report written to a file.
+/// [`lint_command`] with the human report on every core (projects in
+/// parallel): the wall time a user sees.
 #[divan::bench(args = CASES)]
 fn lint_parallel(bencher: Bencher, case: &str) {
-    let projects = projects(case);
+    let jobs = jobs(case);
     let file = out_file();
-    let jobs: Vec<Job> = projects
-        .iter()
-        .map(|inputs| Job {
-            inputs: inputs.clone(),
-            preset: settings(inputs).preset,
-            preset_explicit: false,
-            config: None,
-            walked: false,
-        })
-        .collect();
-    bencher.bench_local(|| {
-        // The human report shows no fixes: the command line skips them.
-        let selection = Selection {
-            without_fixes: true,
-            ..Selection::default()
-        };
-        let (report, errors, _) = run::lint(&jobs, &options(), &selection, None, None);
-        assert!(errors.is_empty(), "{errors:?}");
-        write(file.path(), &render(&report));
-        report
-    });
+    bencher.bench_local(|| lint_command(&jobs, Format::Human, file.path()));
 }
 
 mod tree {
