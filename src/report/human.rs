@@ -1361,6 +1361,10 @@ mod tests {
     fn prewrap_agrees_with_textwrap_on_messages() {
         agrees("service `web` logs with Docker's default `json-file` driver without `max-size`, so its log grows without bound", 98).unwrap();
         agrees("a\nb c  d   \n  e", 3).unwrap();
+        // A word wider than the line, alone on its last line (the looking
+        // back from the width once added an empty line after it).
+        agrees("aaaaaaaaaaaaaaaaaaaa\na", 0).unwrap();
+        agrees("aaaaaaaaaaaaaaaaaaaa   \na b", 5).unwrap();
         assert_eq!(prewrap("a\n\nb", 10), None);
     }
 
