@@ -52,6 +52,15 @@ impl std::fmt::Display for RuleDocUrl<'_> {
     }
 }
 
+/// [`RuleDocUrl`] pushed onto a text piece by piece, without the
+/// formatting machinery (the JSON writer, once per finding).
+pub(crate) fn push_doc_url(out: &mut String, id: &str) {
+    out.push_str(HOMEPAGE);
+    out.push_str("/blob/main/rules/");
+    out.push_str(id);
+    out.push_str(".md");
+}
+
 /// A place in a file, in every unit some format needs. Lines and columns
 /// are 1-based; a span's end position is exclusive (the character after
 /// the span).
@@ -489,6 +498,59 @@ pub(crate) mod testing {
     use crate::report::Report;
     use crate::source::{SourceFile, SourceMap};
     use crate::span::{FileId, Span};
+
+    fn yaml_files(dir: &std::path::Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                yaml_files(&p, out);
+            } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yml" | "yaml")) {
+                out.push(p);
+            }
+        }
+    }
+
+    /// Every finding of every rule over the fixtures and the corpus (when
+    /// present: `$DOCKMASTER_CORPUS` or `../shared/corpus`), fixes built,
+    /// each file its own project, the report finished.
+    pub fn fixtures_and_corpus_report() -> Report {
+        use crate::rules::{ALL, Preset, Settings};
+        let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let mut files = Vec::new();
+        yaml_files(&root.join("fixtures"), &mut files);
+        let corpus = std::env::var_os("DOCKMASTER_CORPUS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| root.join("../shared/corpus"));
+        if corpus.is_dir() {
+            yaml_files(&corpus, &mut files);
+        } else {
+            eprintln!(
+                "notice: corpus not found at {}; fixtures only",
+                corpus.display()
+            );
+        }
+        files.sort();
+        let ids: Vec<&'static str> = ALL.iter().map(|r| r.id).collect();
+        let settings = Settings::only(Preset::Production, &ids);
+        let mut report = Report::default();
+        for file in &files {
+            let Ok(loaded) = crate::load::load_project(
+                &[crate::load::Input::file(file)],
+                &crate::load::Limits::default(),
+            ) else {
+                continue;
+            };
+            let project = crate::model::build(loaded);
+            let kept = crate::check_project(&project, &settings).kept;
+            report.files += project.sources.len();
+            report.extend(Arc::new(project.sources), kept);
+        }
+        report.finish();
+        report
+    }
 
     pub const BASE: &str = "x-base: &base\n  privileged: maybe\nservices:\n  café:\n    <<: *base\n    imagé: \"nginx:1.27\"\n    labels:\n      note: \"𝄞 ☕ 50%, a:b\"\n      note: again\n    command: echo ${TAG} ${TAG}\n";
     pub const OTHER: &str = "services:\n  base:\n    privileged: maybe\n";
