@@ -10,7 +10,7 @@
 //! same across Rust versions and platforms (the standard library's hashers
 //! promise no such thing).
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use crate::report::Report;
 
@@ -40,8 +40,14 @@ impl Fnv128 {
         self.write(&[0xff]);
     }
 
+    /// The hash as 32 lower-case hex digits (`{:032x}`), written without
+    /// the formatting machinery (once per finding of a machine report).
     pub fn hex(self) -> String {
-        format!("{:032x}", self.0)
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        (0..32)
+            .rev()
+            .map(|i| char::from(HEX[((self.0 >> (4 * i)) & 0xf) as usize]))
+            .collect()
     }
 }
 
@@ -93,6 +99,13 @@ pub fn content_fingerprints(report: &Report, paths: &[impl AsRef<str>]) -> Vec<S
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hex_is_format_032x() {
+        for v in [0, 1, 0xf, 0x10, u128::MAX, Fnv128::OFFSET_BASIS, 1 << 127] {
+            assert_eq!(Fnv128(v).hex(), format!("{v:032x}"));
+        }
+    }
 
     fn fnv(s: &str) -> String {
         let mut h = Fnv128::new();
