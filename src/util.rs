@@ -41,6 +41,23 @@ pub fn find_scheme_separator(s: &str, from: usize) -> Option<usize> {
     None
 }
 
+/// Push the decimal digits of `n` (ASCII, pushed as characters: no UTF-8
+/// check, no formatting machinery; the report writers, once per number).
+pub fn push_decimal(out: &mut String, n: usize) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
+}
+
 /// Optimal string alignment distance (Damerau-Levenshtein without
 /// substring transpositions), capped for speed.
 pub fn edit_distance(a: &str, b: &str) -> usize {

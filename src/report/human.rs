@@ -707,20 +707,8 @@ mod plain {
             out.push_str(&SMALL_NUMBERS[n * 3 + 3 - d..n * 3 + 3]);
             return;
         }
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        let mut n = n;
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        spaces(out, width.saturating_sub(digits.len() - at));
-        // ASCII digits, pushed as characters: no UTF-8 check of the text.
-        out.extend(digits[at..].iter().map(|&d| char::from(d)));
+        spaces(out, width.saturating_sub(digits(n)));
+        crate::util::push_decimal(out, n);
     }
 
     /// A snippet line's gutter, ` {n:>width$} │ `: for the line numbers
@@ -1261,56 +1249,13 @@ mod tests {
     }
 
     /// Every YAML file under a directory.
-    fn yaml_files(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return;
-        };
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                yaml_files(&p, out);
-            } else if matches!(p.extension().and_then(|e| e.to_str()), Some("yml" | "yaml")) {
-                out.push(p);
-            }
-        }
-    }
-
     /// The plain renderer prints what miette prints, byte for byte, for
     /// every finding it takes, over the fixtures and the corpus (when
     /// present), with every rule selected, at three widths; and it takes
     /// most findings.
     #[test]
     fn plain_rendering_is_miettes() {
-        use crate::rules::{ALL, Preset, Settings};
-        let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-        let mut files = Vec::new();
-        yaml_files(&root.join("fixtures"), &mut files);
-        let corpus = std::env::var_os("DOCKMASTER_CORPUS")
-            .map(std::path::PathBuf::from)
-            .unwrap_or_else(|| root.join("../shared/corpus"));
-        if corpus.is_dir() {
-            yaml_files(&corpus, &mut files);
-        } else {
-            eprintln!(
-                "notice: corpus not found at {}; fixtures only",
-                corpus.display()
-            );
-        }
-        files.sort();
-        let ids: Vec<&'static str> = ALL.iter().map(|r| r.id).collect();
-        let settings = Settings::only(Preset::Production, &ids);
-        let mut report = Report::default();
-        for file in &files {
-            let Ok(loaded) = crate::load::load_project(
-                &[crate::load::Input::file(file)],
-                &crate::load::Limits::default(),
-            ) else {
-                continue;
-            };
-            let project = crate::model::build(loaded);
-            let kept = crate::check_project(&project, &settings).kept;
-            report.extend(Arc::new(project.sources), kept);
-        }
+        let report = crate::report::testing::fixtures_and_corpus_report();
         let (mut plain_count, mut total) = (0, 0);
         for width in [40, 100, 200] {
             total += report.items.len();

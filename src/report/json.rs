@@ -284,7 +284,7 @@ mod write {
 
         fn num(&mut self, key: &str, value: usize) {
             self.key(key);
-            number(&mut self.out, value);
+            crate::util::push_decimal(&mut self.out, value);
         }
 
         fn pos(&mut self, key: &str, p: &Pos) {
@@ -296,11 +296,16 @@ mod write {
             self.end('}');
         }
 
+        /// The members a location and an edit share.
+        fn place(&mut self, file: &str, start: &Pos, end: &Pos) {
+            self.str("file", file);
+            self.pos("start", start);
+            self.pos("end", end);
+        }
+
         fn location(&mut self, l: &Location<'_>) {
             self.begin('{');
-            self.str("file", l.file);
-            self.pos("start", &l.start);
-            self.pos("end", &l.end);
+            self.place(l.file, &l.start, &l.end);
             self.opt_str("message", l.message);
             self.end('}');
         }
@@ -340,9 +345,7 @@ mod write {
                     for e in &fix.edits {
                         self.member();
                         self.begin('{');
-                        self.str("file", e.file);
-                        self.pos("start", &e.start);
-                        self.pos("end", &e.end);
+                        self.place(e.file, &e.start, &e.end);
                         self.str("replacement", e.replacement);
                         self.end('}');
                     }
@@ -402,21 +405,6 @@ mod write {
         }
         out.push_str(&s[start..]);
         out.push('"');
-    }
-
-    fn number(out: &mut String, n: usize) {
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        let mut n = n;
-        loop {
-            at -= 1;
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-            if n == 0 {
-                break;
-            }
-        }
-        out.extend(digits[at..].iter().map(|&d| char::from(d)));
     }
 
     pub(super) fn document(report: &Report, fingerprints: &[String], per_finding: usize) -> String {
