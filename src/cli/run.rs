@@ -298,7 +298,8 @@ pub fn lint(
     let results: Vec<_> = jobs
         .par_iter()
         .map(|job| {
-            lint_job(job, &job.inputs, options, selection, profiles).map(|(project, diags)| {
+            lint_job(job, &job.inputs, options, selection, profiles).map(|(project, mut diags)| {
+                report::order(&project.sources, &mut diags);
                 let t = threshold(job, fail_on);
                 let fails = diags.iter().any(|d| d.severity >= t);
                 let files = project.sources.len();
@@ -307,22 +308,15 @@ pub fn lint(
         })
         .collect();
     let mut report = Report::default();
-    // One allocation for every finding: growing the list finding by
-    // finding copied it into fresh memory again and again.
-    report.items.reserve(
-        results
-            .iter()
-            .map(|r| r.as_ref().map_or(0, |(_, diags, _, _)| diags.len()))
-            .sum(),
-    );
     let mut errors = Vec::new();
     let mut fails = false;
+    let mut projects = Vec::with_capacity(results.len());
     for r in results {
         match r {
             Ok((sources, diags, files, f)) => {
                 report.files += files;
                 fails |= f;
-                report.extend(sources, diags);
+                projects.push((sources, diags));
             }
             Err(es) => errors.extend(
                 es.iter()
@@ -330,6 +324,7 @@ pub fn lint(
             ),
         }
     }
+    report.extend_ordered(projects);
     report.finish();
     (report, errors, fails)
 }
