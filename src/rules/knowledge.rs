@@ -2,7 +2,7 @@
 //! directories, health checks, served ports and peer variables of
 //! well-known images. Loaded once, with dockmaster's own YAML loader.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::sync::LazyLock;
 
 use crate::load::{Limits, Value, value::Resolver, yaml};

@@ -588,7 +588,8 @@ fn run_preset(
     // uses every core), their findings joined in the order of `ALL`. A
     // small one runs them in turn: projects are linted in parallel already,
     // and splitting its few microseconds of work cost more than it saved.
-    let run_rule = |rule: &'static Rule, out: &mut Vec<Diagnostic>| {
+    // `findings` is a buffer the caller keeps from rule to rule.
+    let run_rule = |rule: &'static Rule, findings: &mut Vec<Finding>, out: &mut Vec<Diagnostic>| {
         let (level, explicit) = settings.level(rule);
         let Some(default_severity) = level.severity() else {
             return;
@@ -601,9 +602,8 @@ fn run_preset(
             options: settings.options_for(rule.id),
             fixes: settings.fixes,
         };
-        let mut findings = Vec::new();
-        (rule.check)(&cx, &mut findings);
-        out.extend(findings.into_iter().map(|f| {
+        (rule.check)(&cx, findings);
+        out.extend(findings.drain(..).map(|f| {
             let severity = if explicit {
                 default_severity
             } else {
@@ -627,14 +627,15 @@ fn run_preset(
             .par_iter()
             .map(|rule| {
                 let mut found = Vec::new();
-                run_rule(rule, &mut found);
+                run_rule(rule, &mut Vec::new(), &mut found);
                 found
             })
             .collect();
         out.extend(per_rule.into_iter().flatten());
     } else {
+        let mut findings = Vec::new();
         for rule in ALL {
-            run_rule(rule, &mut out);
+            run_rule(rule, &mut findings, &mut out);
         }
     }
     out

@@ -53,6 +53,16 @@ impl PortRange {
     pub fn contains(&self, port: u16) -> bool {
         self.start <= port && port <= self.end
     }
+
+    /// Push the range as [`fmt::Display`] writes it, without the
+    /// formatting machinery (rules build many messages with ports).
+    pub fn push_to(&self, out: &mut String) {
+        crate::util::push_decimal(out, usize::from(self.start));
+        if !self.is_single() {
+            out.push('-');
+            crate::util::push_decimal(out, usize::from(self.end));
+        }
+    }
 }
 
 impl fmt::Display for PortRange {

@@ -2,7 +2,7 @@
 //! Docker container names are unique on a host, so Compose refuses the
 //! project.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::diag::Finding;
 use crate::model::{Service, Sp};

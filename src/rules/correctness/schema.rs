@@ -1,7 +1,7 @@
 //! `schema`: violations of the Compose schema (found while loading) and the
 //! malformed values Compose rejects while converting the model.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::diag::{Finding, Severity};
 use crate::load::ProblemKind;

@@ -127,16 +127,20 @@ fn word_matches(word: &str, listed: &str) -> bool {
 /// A listed entry matches whole words of the name, in order
 /// (`BASE_URL` matches `API_BASE_URL`, not `DATABASE_URL`).
 pub fn names_other_address(name: &str) -> bool {
+    // The listed entries split at `_` once, not for every name.
+    static LISTED: std::sync::LazyLock<Vec<Vec<&'static str>>> = std::sync::LazyLock::new(|| {
+        OUTSIDE_ADDRESS_WORDS
+            .iter()
+            .chain(BIND_ADDRESS_WORDS)
+            .map(|listed| listed.split('_').collect())
+            .collect()
+    });
     let words = name_words(name);
-    OUTSIDE_ADDRESS_WORDS
-        .iter()
-        .chain(BIND_ADDRESS_WORDS)
-        .any(|listed| {
-            let listed: Vec<&str> = listed.split('_').collect();
-            words
-                .windows(listed.len())
-                .any(|w| w.iter().zip(&listed).all(|(word, l)| word_matches(word, l)))
-        })
+    LISTED.iter().any(|listed| {
+        words
+            .windows(listed.len())
+            .any(|w| w.iter().zip(listed).all(|(word, l)| word_matches(word, l)))
+    })
 }
 
 /// What kind of host a reference names.

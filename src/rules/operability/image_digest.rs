@@ -28,20 +28,29 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         if r.digest.is_some() || is_mutable(tag) || !is_valid_tag(tag) {
             continue;
         }
-        let text = format!("{}:{tag}", repository_text(s, img));
+        let text = [repository_text(s, img), ":", tag].concat();
         out.push(
             Finding::new(
                 RULE.id,
                 img.span,
-                format!(
-                    "service `{}` runs image `{text}`, pinned by tag but not by digest",
-                    s.name.value
-                ),
+                [
+                    "service `",
+                    &s.name.value,
+                    "` runs image `",
+                    &text,
+                    "`, pinned by tag but not by digest",
+                ]
+                .concat(),
             )
             .via(img.via)
-            .help(format!(
-                "append the digest (`{text}@sha256:...`, from `docker buildx imagetools inspect`): a tag can be pushed again, a digest cannot"
-            )),
+            .help(
+                [
+                    "append the digest (`",
+                    &text,
+                    "@sha256:...`, from `docker buildx imagetools inspect`): a tag can be pushed again, a digest cannot",
+                ]
+                .concat(),
+            ),
         );
     }
 }

@@ -8,6 +8,8 @@
 //! when the variable is absent and a service of the project serves the
 //! peer.
 
+use std::cell::OnceCell;
+
 use crate::diag::Finding;
 use crate::model::syntax::ports::PortRange;
 use crate::model::{Service, State};
@@ -57,11 +59,11 @@ struct Server<'a> {
 fn servers<'a>(
     cx: &Context<'a>,
     a: &Service,
-    serves: impl Fn(&Service) -> bool,
+    serves: impl Fn(usize, &Service) -> bool,
 ) -> Option<Vec<Server<'a>>> {
     let mut out = Vec::new();
-    for b in cx.project.services.values() {
-        if !serves(b) {
+    for (i, b) in cx.project.services.values().enumerate() {
+        if !serves(i, b) {
             continue;
         }
         let address = match net_mode(b) {
@@ -93,6 +95,9 @@ fn names(servers: &[Server<'_>]) -> String {
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
+    // The ports each service serves (in the order of the services), found
+    // once for the project when a reference needs them.
+    let all_served = OnceCell::new();
     for a in cx.project.services.values() {
         // With `network_mode: host` localhost is the host; with
         // `service:`/`container:` it is the namespace joined, which is
@@ -100,12 +105,17 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         if net_mode(a) != NetMode::Networks {
             continue;
         }
-        explicit(cx, a, out);
+        explicit(cx, a, &all_served, out);
         implicit(cx, a, out);
     }
 }
 
-fn explicit(cx: &Context<'_>, a: &Service, out: &mut Vec<Finding>) {
+fn explicit(
+    cx: &Context<'_>,
+    a: &Service,
+    all_served: &OnceCell<Vec<Vec<PortRange>>>,
+    out: &mut Vec<Finding>,
+) {
     // A port entry holding an unresolved variable may be any port: the
     // service's own ports are not known.
     if a.ports.iter().any(|p| p.state == State::Unresolved)
@@ -136,8 +146,15 @@ fn explicit(cx: &Context<'_>, a: &Service, out: &mut Vec<Finding>) {
             if own.iter().any(|p| p.contains(port)) || t.other_address(r.start) {
                 continue;
             }
-            let Some(found) = servers(cx, a, |b| {
-                b.name.value != *name && served(cx, b).iter().any(|p| p.contains(port))
+            let all_served = all_served.get_or_init(|| {
+                cx.project
+                    .services
+                    .values()
+                    .map(|b| served(cx, b))
+                    .collect()
+            });
+            let Some(found) = servers(cx, a, |i, b| {
+                b.name.value != *name && all_served[i].iter().any(|p| p.contains(port))
             }) else {
                 continue;
             };
@@ -210,8 +227,9 @@ fn implicit(cx: &Context<'_>, a: &Service, out: &mut Vec<Finding>) {
         if own.iter().any(|p| p.contains(peer.port)) {
             continue;
         }
-        let Some(found) = servers(cx, a, |b| b.name.value != *name && runs_peer(cx, b, peer))
-        else {
+        let Some(found) = servers(cx, a, |_, b| {
+            b.name.value != *name && runs_peer(cx, b, peer)
+        }) else {
             continue;
         };
         let Some(first) = found.first() else {

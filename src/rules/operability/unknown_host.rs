@@ -2,7 +2,7 @@
 //! nothing in the project defines: a typo in service discovery
 //! (knowledge card 5).
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use crate::diag::Finding;
 use crate::model::{Project, Service, State};

@@ -1,7 +1,7 @@
 //! `unused-resource`: a top-level volume, network, secret or config that no
 //! service uses, judged on the merged project.
 
-use std::collections::HashSet;
+use foldhash::HashSet;
 
 use indexmap::IndexMap;
 

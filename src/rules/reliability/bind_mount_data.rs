@@ -101,15 +101,15 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             {
                 continue;
             }
-            let project_dir = cx
-                .project
-                .sources
-                .get(source.span.file)
-                .path
-                .parent()
-                .map(Path::to_path_buf)
-                .unwrap_or_default();
             let is_file = if path.starts_with('.') {
+                let project_dir = cx
+                    .project
+                    .sources
+                    .get(source.span.file)
+                    .path
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default();
                 let p = project_dir.join(path);
                 match std::fs::metadata(&p) {
                     Ok(meta) => meta.is_file(),
@@ -127,19 +127,31 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 Finding::new(
                     RULE.id,
                     source.span,
-                    format!(
-                        "service `{}` bind-mounts the host directory `{path}` at `{target}`, writable",
-                        s.name.value
-                    ),
+                    [
+                        "service `",
+                        &s.name.value,
+                        "` bind-mounts the host directory `",
+                        path,
+                        "` at `",
+                        target,
+                        "`, writable",
+                    ]
+                    .concat(),
                 )
                 .via(source.via)
-                .help(format!(
-                    "a host directory depends on the machine's paths, permissions and filesystem: \
-                     in production use a named volume (`{volume}:{target}`, declared under \
-                     top-level `volumes:`) and keep bind mounts for development \
-                     (`compose.override.yaml`); if the container only reads it, add `:ro` \
-                     (knowledge card 3)"
-                )),
+                .help(
+                    [
+                        "a host directory depends on the machine's paths, permissions and \
+                         filesystem: in production use a named volume (`",
+                        &volume,
+                        ":",
+                        target,
+                        "`, declared under top-level `volumes:`) and keep bind mounts for \
+                         development (`compose.override.yaml`); if the container only reads it, \
+                         add `:ro` (knowledge card 3)",
+                    ]
+                    .concat(),
+                ),
             );
         }
     }

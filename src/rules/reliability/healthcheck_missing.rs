@@ -27,7 +27,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let health = cx.facts.health(s);
         let (what, related) = match health {
             Health::Check(_) => continue,
-            Health::Missing => ("has no healthcheck".to_string(), None),
+            Health::Missing => ("has no healthcheck", None),
             Health::Disabled(h) => {
                 let at = h
                     .disable
@@ -35,13 +35,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     .map(|d| d.span)
                     .or(h.test.as_ref().map(|t| t.span))
                     .unwrap_or(h.key);
-                (
-                    "has its healthcheck disabled".to_string(),
-                    Some((at, "disabled here")),
-                )
+                ("has its healthcheck disabled", Some((at, "disabled here")))
             }
             Health::Incomplete(h) => (
-                "has a `healthcheck` without a `test`".to_string(),
+                "has a `healthcheck` without a `test`",
                 Some((
                     h.key,
                     "no `test` here, and the image is not known to define one",
@@ -56,22 +53,25 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             .collect();
         let mut f = if let Some((first, _)) = dependents.first() {
             let others = dependents.len() - 1;
-            let who = if others == 0 {
-                format!("`{first}` depends")
+            let mut message = ["service `", name, "` ", what, ", but `", first, "`"].concat();
+            if others == 0 {
+                message.push_str(" depends");
             } else {
-                format!(
-                    "`{first}` and {others} other service{} depend",
-                    plural(others)
-                )
-            };
+                message.push_str(" and ");
+                crate::util::push_decimal(&mut message, others);
+                message.push_str(" other service");
+                message.push_str(plural(others));
+                message.push_str(" depend");
+            }
+            message.push_str(" on it");
+            Finding::new(RULE.id, s.name.span, message)
+        } else {
             Finding::new(
                 RULE.id,
                 s.name.span,
-                format!("service `{name}` {what}, but {who} on it"),
+                ["service `", name, "` ", what].concat(),
             )
-        } else {
-            Finding::new(RULE.id, s.name.span, format!("service `{name}` {what}"))
-                .severity(Severity::Info)
+            .severity(Severity::Info)
         };
         f = f.via(s.name.via);
         if let Some((span, label)) = related {
@@ -80,7 +80,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         for (d, edge) in &dependents {
             f = f.related(
                 edge.span,
-                format!("`{d}` depends on it here ({})", edge.kind.describe()),
+                ["`", d, "` depends on it here (", edge.kind.describe(), ")"].concat(),
             );
         }
         let waiters: Vec<&str> = dependents.iter().map(|(d, _)| *d).collect();
@@ -101,12 +101,15 @@ fn help(cx: &Context<'_>, s: &Service, waiters: &[&str]) -> String {
     };
     let mut help = match known.and_then(|k| k.healthcheck_yaml().map(|y| (k, y))) {
         Some((k, test)) => {
-            let mut h = format!("add `healthcheck:` with `test: {test}`");
+            let mut h = ["add `healthcheck:` with `test: ", &test, "`"].concat();
             if let Some(needs) = &k.healthcheck_needs {
-                h.push_str(&format!(" (it needs {needs} in the image)"));
+                h.push_str(" (it needs ");
+                h.push_str(needs);
+                h.push_str(" in the image)");
             }
             if let Some(note) = &k.healthcheck_note {
-                h.push_str(&format!("; {note}"));
+                h.push_str("; ");
+                h.push_str(note);
             }
             h
         }
@@ -117,14 +120,18 @@ fn help(cx: &Context<'_>, s: &Service, waiters: &[&str]) -> String {
     };
     match waiters {
         [] => help.push_str(". Docker then reports whether the service is healthy"),
-        [one] => help.push_str(&format!(
-            ". Then make `{one}` wait for it: `depends_on: {{{name}: {{condition: service_healthy}}}}` \
-             (knowledge card 4)"
-        )),
-        _ => help.push_str(&format!(
-            ". Then make the services that depend on it wait for it: \
-             `depends_on: {{{name}: {{condition: service_healthy}}}}` (knowledge card 4)"
-        )),
+        [one] => {
+            help.push_str(". Then make `");
+            help.push_str(one);
+            help.push_str("` wait for it: `depends_on: {");
+            help.push_str(name);
+            help.push_str(": {condition: service_healthy}}` (knowledge card 4)");
+        }
+        _ => {
+            help.push_str(". Then make the services that depend on it wait for it: `depends_on: {");
+            help.push_str(name);
+            help.push_str(": {condition: service_healthy}}` (knowledge card 4)");
+        }
     }
     help
 }

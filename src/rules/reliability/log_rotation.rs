@@ -45,14 +45,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         } else {
             "logs with Docker's default `json-file` driver"
         };
-        let message = match max_file {
-            Some(_) => format!(
-                "service `{name}` {how} with `max-file` but without `max-size`, so its log is never rotated"
-            ),
-            None => {
-                format!("service `{name}` {how} without `max-size`, so its log grows without bound")
-            }
+        let rest = match max_file {
+            Some(_) => " with `max-file` but without `max-size`, so its log is never rotated",
+            None => " without `max-size`, so its log grows without bound",
         };
+        let message = ["service `", name, "` ", how, rest].concat();
         let body = cx.project.raw_service(s);
         let (span, via) = body
             .and_then(|b| super::nearest_key(b, &["logging", "options"]))
@@ -64,10 +61,16 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         if let Some(m) = max_file {
             f = f.related(m.key.span, "`max-file` has no effect without `max-size`");
         }
-        f = f.help(format!(
-            "set `max-size` under `logging.options` (knowledge card 8: `max-size: \"{MAX_SIZE}\"`, \
-             `max-file: \"{MAX_FILE}\"`), or use the `local` driver, which rotates by default"
-        ));
+        f = f.help(
+            [
+                "set `max-size` under `logging.options` (knowledge card 8: `max-size: \"",
+                MAX_SIZE,
+                "\"`, `max-file: \"",
+                MAX_FILE,
+                "\"`), or use the `local` driver, which rotates by default",
+            ]
+            .concat(),
+        );
         f = f.fix(cx.fix(|| fix(cx, s, max_file.is_some())));
         out.push(f);
     }

@@ -94,7 +94,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let mut f = Finding::new(
             RULE.id,
             span,
-            format!("service `{}` has {missing}", s.name.value),
+            ["service `", &s.name.value, "` has ", missing].concat(),
         )
         .via(via);
         for (z, _) in &zeros {
@@ -117,10 +117,17 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             (false, true) => "`memory`",
             _ => "`cpus`",
         };
-        out.push(f.help(format!(
-            "without a limit one container can take the whole host (and the kernel's OOM killer \
-             then picks other services); set {what} under `deploy.resources.limits`, sized for \
-             the service (for example `cpus: \"2\"`, `memory: 2G`)"
-        )));
+        out.push(
+            f.help(
+                [
+                    "without a limit one container can take the whole host (and the kernel's OOM \
+                 killer then picks other services); set ",
+                    what,
+                    " under `deploy.resources.limits`, sized for the service (for example \
+                 `cpus: \"2\"`, `memory: 2G`)",
+                ]
+                .concat(),
+            ),
+        );
     }
 }

@@ -3,7 +3,7 @@
 //! flags or environment variables) is not covered by a named volume or a
 //! bind mount.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use crate::diag::{Finding, Severity};
 use crate::model::{KeyValue, MountKind, Project, Service, Sp, State};

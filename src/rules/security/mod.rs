@@ -230,7 +230,18 @@ pub(crate) fn literal_text(text: &str) -> String {
 /// being wholly variables without literal defaults: `hunter2` and
 /// `${DB_PASSWORD:-hunter2}` do, `${DB_PASSWORD}` and `$PW` do not.
 pub(crate) fn is_literal(text: &str) -> bool {
-    !literal_text(text).is_empty()
+    // `!literal_text(text).is_empty()` without building the text: `$$`
+    // becomes `$` (never nothing) and an interpolation's literal is never
+    // empty, so the text is literal when anything lies between its
+    // interpolations or one supplies a literal.
+    let mut at = 0;
+    for x in interpolations(text) {
+        if x.range.start > at || x.literal.is_some() {
+            return true;
+        }
+        at = x.range.end;
+    }
+    at < text.len()
 }
 
 #[cfg(test)]

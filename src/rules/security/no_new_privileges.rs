@@ -110,7 +110,12 @@ fn missing(cx: &Context<'_>, s: &Service) -> Finding {
             let mut f = Finding::new(
                 RULE.id,
                 e.key.span,
-                format!("service `{name}` sets `security_opt` without `no-new-privileges:true`"),
+                [
+                    "service `",
+                    name,
+                    "` sets `security_opt` without `no-new-privileges:true`",
+                ]
+                .concat(),
             )
             .via(e.key.via)
             .help(help);
@@ -126,7 +131,12 @@ fn missing(cx: &Context<'_>, s: &Service) -> Finding {
             let mut f = Finding::new(
                 RULE.id,
                 s.name.span,
-                format!("service `{name}` does not set `no-new-privileges:true` in `security_opt`"),
+                [
+                    "service `",
+                    name,
+                    "` does not set `no-new-privileges:true` in `security_opt`",
+                ]
+                .concat(),
             )
             .via(s.name.via)
             .help(help);

@@ -21,26 +21,23 @@ const WHY: &str = "Docker's published ports bypass host firewalls such as UFW";
 
 /// How the entry reads in messages: `8080:80`, `80/udp`.
 fn describe(p: &Port) -> String {
-    let target = p
-        .target
-        .as_ref()
-        .map(|t| t.value.to_string())
-        .unwrap_or_default();
-    let proto = if p.protocol_span.is_some() {
-        format!("/{}", p.protocol)
-    } else {
-        String::new()
-    };
-    match &p.published {
-        Some(h) => format!("{}:{target}{proto}", h.value),
-        None => format!("{target}{proto}"),
+    let mut out = String::new();
+    if let Some(h) = &p.published {
+        h.value.push_to(&mut out);
+        out.push(':');
     }
+    if let Some(t) = &p.target {
+        t.value.push_to(&mut out);
+    }
+    if p.protocol_span.is_some() {
+        out.push('/');
+        out.push_str(p.protocol.as_str());
+    }
+    out
 }
 
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for s in cx.project.services.values() {
-        // Ports of a host-network service are not published (Compose
-        // refuses the pair; `network-mode-conflict` reports it).
         if s.network_mode.as_ref().is_some_and(|m| m.value == "host") {
             continue;
         }
@@ -49,7 +46,6 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             if p.state != State::Ok {
                 continue;
             }
-            let spec = describe(p);
             let f = match &p.host_ip {
                 Some(ip) => {
                     if !parse_ip(&ip.value).is_some_and(|a| a.is_unspecified()) {
@@ -58,48 +54,72 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     Finding::new(
                         RULE.id,
                         ip.span,
-                        format!(
-                            "service `{name}` binds port `{spec}` to `{}`, every host interface: {WHY}",
-                            ip.value
-                        ),
+                        [
+                            "service `",
+                            name,
+                            "` binds port `",
+                            &describe(p),
+                            "` to `",
+                            &ip.value,
+                            "`, every host interface: ",
+                            WHY,
+                        ]
+                        .concat(),
                     )
                     .via(ip.via)
                 }
                 None => {
-                    let what = if p.published.is_some() {
-                        format!("publishes port `{spec}`")
+                    let (what, after) = if p.published.is_some() {
+                        ("` publishes port `", "`")
                     } else {
-                        format!("publishes container port `{spec}` on an ephemeral host port")
+                        (
+                            "` publishes container port `",
+                            "` on an ephemeral host port",
+                        )
                     };
                     Finding::new(
                         RULE.id,
                         p.span,
-                        format!("service `{name}` {what} on every host interface: {WHY}"),
+                        [
+                            "service `",
+                            name,
+                            what,
+                            &describe(p),
+                            after,
+                            " on every host interface: ",
+                            WHY,
+                        ]
+                        .concat(),
                     )
                     .via(p.via)
                 }
             };
-            let example = match &p.published {
-                Some(h) if !p.long => format!(
-                    "`\"127.0.0.1:{}:{}\"`",
-                    h.value,
-                    p.target
-                        .as_ref()
-                        .map(|t| t.value.to_string())
-                        .unwrap_or_default()
-                ),
-                None if !p.long => format!(
-                    "`\"127.0.0.1::{}\"`",
-                    p.target
-                        .as_ref()
-                        .map(|t| t.value.to_string())
-                        .unwrap_or_default()
-                ),
-                _ => "`host_ip: 127.0.0.1`".to_string(),
-            };
-            out.push(f.help(format!(
-                "bind it to the interface that should receive the traffic: {example} for the host only, or the address of one interface; or remove the port if only other services use it (they reach it by service name)"
-            )));
+            let mut help = String::with_capacity(HELP_BEFORE.len() + HELP_AFTER.len() + 40);
+            help.push_str(HELP_BEFORE);
+            match &p.published {
+                Some(h) if !p.long => {
+                    help.push_str("`\"127.0.0.1:");
+                    h.value.push_to(&mut help);
+                    help.push(':');
+                    if let Some(t) = &p.target {
+                        t.value.push_to(&mut help);
+                    }
+                    help.push_str("\"`");
+                }
+                None if !p.long => {
+                    help.push_str("`\"127.0.0.1::");
+                    if let Some(t) = &p.target {
+                        t.value.push_to(&mut help);
+                    }
+                    help.push_str("\"`");
+                }
+                _ => help.push_str("`host_ip: 127.0.0.1`"),
+            }
+            help.push_str(HELP_AFTER);
+            out.push(f.help(help));
         }
     }
 }
+
+const HELP_BEFORE: &str = "bind it to the interface that should receive the traffic: ";
+const HELP_AFTER: &str = " for the host only, or the address of one interface; or remove the port if only other services use it (they reach it by service name)";

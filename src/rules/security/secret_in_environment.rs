@@ -63,11 +63,17 @@ pub fn credential_word(key: &str) -> Option<&'static str> {
     const STEMS: &[&[u8]] = &[b"PASS", b"SECRET", b"TOKEN", b"KEY", b"CREDENTIAL"];
     let k = key.as_bytes();
     let has_stem = (0..k.len()).any(|i| {
-        matches!(k[i] | 0x20, b'p' | b's' | b't' | b'k' | b'c')
-            && STEMS.iter().any(|stem| {
-                k.get(i..i + stem.len())
-                    .is_some_and(|w| w.eq_ignore_ascii_case(stem))
-            })
+        // Only the stem starting with this letter can match here.
+        let stem = match k[i] | 0x20 {
+            b'p' => STEMS[0],
+            b's' => STEMS[1],
+            b't' => STEMS[2],
+            b'k' => STEMS[3],
+            b'c' => STEMS[4],
+            _ => return false,
+        };
+        k.get(i..i + stem.len())
+            .is_some_and(|w| w.eq_ignore_ascii_case(stem))
     });
     if !has_stem {
         return None;
@@ -188,7 +194,7 @@ pub fn url_passwords(text: &str) -> Vec<(usize, Range<usize>, usize)> {
 /// The URL with its password masked, up to the host: `postgres://app:********@db:5432`.
 fn masked_url(text: &str, url: &(usize, Range<usize>, usize)) -> String {
     let (start, pw, end) = url;
-    format!("{}{MASK}{}", &text[*start..pw.start], &text[pw.end..*end])
+    [&text[*start..pw.start], MASK, &text[pw.end..*end]].concat()
 }
 
 /// The span of a byte range of a value's text as written (see
@@ -215,24 +221,47 @@ fn span_of(project: &Project, sp: &Sp<String>, range: Range<usize>) -> crate::sp
     }
 }
 
+/// Who sets a value: a service, or its build.
+#[derive(Clone, Copy)]
+enum Owner<'a> {
+    Service(&'a str),
+    Build(&'a str),
+}
+
+impl Owner<'_> {
+    /// The start of a message, built only for a finding.
+    fn describe(self) -> String {
+        match self {
+            Owner::Service(name) => ["service `", name, "`"].concat(),
+            Owner::Build(name) => ["the build of service `", name, "`"].concat(),
+        }
+    }
+}
+
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     let project = cx.project;
     for s in project.services.values() {
         let name = &s.name.value;
-        let owner = format!("service `{name}`");
         for kv in &s.environment {
-            check_entry(project, kv, &owner, "environment", out);
+            check_entry(project, kv, Owner::Service(name), "environment", out);
         }
         if let Some(b) = &s.build {
-            let owner = format!("the build of service `{name}`");
             for kv in &b.args {
-                check_entry(project, kv, &owner, "build.args", out);
+                check_entry(project, kv, Owner::Build(name), "build.args", out);
             }
         }
         for (key, cmd) in [("command", &s.command), ("entrypoint", &s.entrypoint)] {
             let Some(cmd) = cmd else { continue };
-            let message =
-                || format!("service `{name}` has a URL with a literal password in `{key}`");
+            let message = || {
+                [
+                    "service `",
+                    name,
+                    "` has a URL with a literal password in `",
+                    key,
+                    "`",
+                ]
+                .concat()
+            };
             for arg in &cmd.args {
                 check_urls(project, arg, &message, out);
             }
@@ -240,14 +269,20 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     }
 }
 
-fn check_entry(project: &Project, kv: &KeyValue, who: &str, place: &str, out: &mut Vec<Finding>) {
+fn check_entry(
+    project: &Project,
+    kv: &KeyValue,
+    owner: Owner<'_>,
+    place: &str,
+    out: &mut Vec<Finding>,
+) {
     let Some(value) = &kv.value else { return };
     let text = super::written(project, value);
     if let Some(word) = credential_word(&kv.key.value)
         && super::is_literal(&text)
         && !FLAG_VALUES.iter().any(|f| text.eq_ignore_ascii_case(f))
     {
-        let key = &kv.key.value;
+        let key = kv.key.value.as_str();
         let (why, help) = if place == "build.args" {
             (
                 "build arguments stay readable in the image's history",
@@ -256,21 +291,36 @@ fn check_entry(project: &Project, kv: &KeyValue, who: &str, place: &str, out: &m
         } else {
             (
                 "anyone who can read the file or inspect the container can read it",
-                format!(
-                    "keep it out of the file: declare a secret under top-level `secrets:` (from a file or from the environment), give it to the service with `secrets:` and point the image at `/run/secrets/<name>` (many images read `{key}_FILE`); or take the value from the environment: `{key}: ${{{key}}}`"
-                ),
+                [
+                    "keep it out of the file: declare a secret under top-level `secrets:` (from a file or from the environment), give it to the service with `secrets:` and point the image at `/run/secrets/<name>` (many images read `",
+                    key,
+                    "_FILE`); or take the value from the environment: `",
+                    key,
+                    ": ${",
+                    key,
+                    "}`",
+                ]
+                .concat(),
             )
         };
         out.push(
             Finding::new(
                 RULE.id,
                 value.span,
-                format!(
-                    "{who} sets `{}` to a literal value (`{MASK}`) in `{place}`: {why}",
-                    kv.key.value
-                ),
+                [
+                    &owner.describe(),
+                    " sets `",
+                    key,
+                    "` to a literal value (`",
+                    MASK,
+                    "`) in `",
+                    place,
+                    "`: ",
+                    why,
+                ]
+                .concat(),
             )
-            .label(format!("looks like a credential (`{word}`)"))
+            .label(["looks like a credential (`", word, "`)"].concat())
             .via(value.via)
             .help(help),
         );
@@ -280,10 +330,15 @@ fn check_entry(project: &Project, kv: &KeyValue, who: &str, place: &str, out: &m
         project,
         value,
         &|| {
-            format!(
-                "{who} has a URL with a literal password in `{place}` `{}`",
-                kv.key.value
-            )
+            [
+                &owner.describe(),
+                " has a URL with a literal password in `",
+                place,
+                "` `",
+                &kv.key.value,
+                "`",
+            ]
+            .concat()
         },
         out,
     );
@@ -306,7 +361,7 @@ fn check_urls(
             Finding::new(
                 RULE.id,
                 span_of(project, value, url.1.clone()),
-                format!("{} (`{}`)", message(), masked_url(&text, &url)),
+                [&message(), " (`", &masked_url(&text, &url), "`)"].concat(),
             )
             .via(value.via)
             .help("take the password from a variable (`postgres://app:${DB_PASSWORD}@db/app`) or, when the program can read it from a file, from a secret under `/run/secrets/`"),
