@@ -57,3 +57,41 @@ fn fuzz_regressions_and_fixtures_pass_the_pipeline() {
         }
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Comments of other characters than printable ASCII (wide and
+    /// combining characters, tabs, `\r`) between the lines that carry
+    /// findings: the pipeline's oracles hold, among them the plain renderer
+    /// drawing exactly what miette draws (it takes a snippet whose lines of
+    /// other characters no label touches).
+    #[test]
+    fn snippets_with_lines_of_other_characters(
+        comments in proptest::collection::vec("[ a-z#é漢字\u{301}\u{2014}\t\r]{0,12}", 8),
+        crlf in proptest::bool::ANY,
+    ) {
+        let lines = [
+            "services:",
+            "  web:",
+            "    image: nginx",
+            "    ports:",
+            "      - 80:80",
+            "      - target: 443",
+            "        published: 443",
+            "    environment:",
+            "      PASSWORD: hunter2",
+        ];
+        let eol = if crlf { "\r\n" } else { "\n" };
+        let mut text = String::new();
+        for (i, line) in lines.iter().enumerate() {
+            text.push_str(line);
+            text.push_str(eol);
+            if let Some(c) = comments.get(i) {
+                let indent = if i == 0 { "" } else { "    " };
+                text.push_str(&format!("{indent}# {c}{eol}"));
+            }
+        }
+        pipeline::run(text.as_bytes());
+    }
+}

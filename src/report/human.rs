@@ -900,9 +900,32 @@ mod plain {
         }
         let made_of = file.made_of();
         if !made_of.plain && !contexts.iter().all(|cx| simple(&text[cx.data.clone()])) {
-            return None;
+            // Other characters (a `—` in a comment) are drawn as they are
+            // on a line no label touches, where nothing is measured: when
+            // the line has no tab (whose width would count theirs) and the
+            // snippet no lone `\r` (a line break for the line index, not
+            // for miette).
+            let lone_cr = |data: &[u8]| {
+                data.iter()
+                    .enumerate()
+                    .any(|(i, &c)| c == b'\r' && data.get(i + 1) != Some(&b'\n'))
+            };
+            if contexts
+                .iter()
+                .any(|cx| lone_cr(&text.as_bytes()[cx.data.clone()]))
+            {
+                return None;
+            }
         }
         let snippets: Vec<Vec<Line>> = contexts.iter().map(|cx| split_lines(file, cx)).collect();
+        if !made_of.plain {
+            for line in snippets.iter().flatten() {
+                let touched = labels.iter().any(|l| line.applies(l.start, l.len));
+                if !(simple(line.text) || !touched && !line.text.contains('\t')) {
+                    return None;
+                }
+            }
+        }
         // Every label shows within one line, without a gutter (unless it
         // is the single label drawn with one).
         for lines in snippets.iter().filter(|_| !gutter) {
@@ -1299,6 +1322,28 @@ mod tests {
         assert!(
             over_lines >= 5,
             "the plain renderer took {over_lines} findings with a label over several lines"
+        );
+        // And snippets with lines of other characters than printable
+        // ASCII (lines no label touches).
+        let other_characters = report
+            .items
+            .iter()
+            .filter(|i| {
+                let mut out = String::new();
+                plain::render(i, 100, &mut out)
+                    && out.lines().any(|l| {
+                        l.trim_start().starts_with(|c: char| c.is_ascii_digit())
+                            && l.split_once(" │ ").is_some_and(|(_, t)| {
+                                // Past a gutter drawn for a label over lines.
+                                !t.trim_start_matches(['│', '╭', '╰', '─', '▶', ' '])
+                                    .is_ascii()
+                            })
+                    })
+            })
+            .count();
+        assert!(
+            other_characters >= 3,
+            "the plain renderer took {other_characters} findings with lines of other characters"
         );
     }
 
