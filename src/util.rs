@@ -30,6 +30,10 @@ pub fn has_interpolation(s: &str) -> bool {
 /// each call, and even a char search (a memchr) costs more in setup than
 /// the scan of the short values of a Compose file.
 pub fn find_scheme_separator(s: &str, from: usize) -> Option<usize> {
+    // As `s.get(from..)?.find("://")`: nothing from inside a character.
+    if !s.is_char_boundary(from) {
+        return None;
+    }
     let b = s.as_bytes();
     let mut at = from;
     while at + 2 < b.len() {

@@ -579,14 +579,7 @@ pub mod apply {
                     return;
                 }
                 let out = interpolate(&s.text, env);
-                let locate = |r: &std::ops::Range<usize>| match &s.origin {
-                    Origin::Exact(start) => Span {
-                        file: v.span.file,
-                        start: start + r.start as u32,
-                        end: start + r.end as u32,
-                    },
-                    _ => v.span,
-                };
+                let locate = |r: &std::ops::Range<usize>| s.origin.locate(v.span, r.clone());
                 let where_ = if out.issues.is_empty() {
                     String::new()
                 } else {
@@ -661,11 +654,57 @@ pub mod apply {
                             })
                             .collect::<Vec<_>>(),
                     )),
-                    other => other.clone(),
+                    Origin::Pieces(lines) => Origin::Pieces(Arc::from(through(lines, &out.pieces))),
+                    Origin::Whole => Origin::Whole,
                 };
                 s.text = out.text.into_boxed_str();
             }
             ValueKind::Invalid => {}
         }
+    }
+
+    /// The pieces of an interpolated text whose template came in `pieces` (a
+    /// scalar written over several lines): each piece of the interpolation maps
+    /// through the template's pieces it reads. Copied text stays verbatim where
+    /// the template's piece was; a substituted `${...}` covers the source of
+    /// the pieces its expression touches.
+    fn through(pieces: &[Piece], interpolated: &[super::Span]) -> Vec<Piece> {
+        let mut out = Vec::with_capacity(pieces.len() + interpolated.len());
+        for p in interpolated {
+            let (start, end) = (p.source.start as u32, p.source.end as u32);
+            let touched = pieces
+                .iter()
+                .filter(|t| t.text.start < end.max(start + 1) && start < t.text.end);
+            if p.verbatim {
+                for t in touched {
+                    let (a, b) = (start.max(t.text.start), end.min(t.text.end));
+                    if a >= b {
+                        continue;
+                    }
+                    let text = p.text.start as u32 + (a - start);
+                    let source = t.source.start + (a - t.text.start);
+                    out.push(Piece {
+                        text: text..text + (b - a),
+                        source: source..source + (b - a),
+                        verbatim: t.verbatim,
+                    });
+                }
+            } else {
+                let hull = touched.fold(None, |hull: Option<std::ops::Range<u32>>, t| {
+                    Some(match hull {
+                        None => t.source.clone(),
+                        Some(h) => h.start.min(t.source.start)..h.end.max(t.source.end),
+                    })
+                });
+                if let Some(source) = hull {
+                    out.push(Piece {
+                        text: p.text.start as u32..p.text.end as u32,
+                        source,
+                        verbatim: false,
+                    });
+                }
+            }
+        }
+        out
     }
 }

@@ -94,6 +94,54 @@ pub struct Piece {
 }
 
 impl Origin {
+    /// Where the lines of a scalar written over several lines (a block
+    /// scalar, a plain scalar folded over lines) come from: each line's
+    /// text between its indentation and its trailing blanks, found in
+    /// `value` in turn past blanks and line breaks only, is a verbatim
+    /// piece. `Whole` unless every other character of
+    /// `value` is found so: a mapping is only made where it is certain.
+    pub fn of_lines(source: &str, span: Span, value: &str) -> Origin {
+        /// What indentation, folding and trailing blanks leave between the
+        /// lines' texts in the value.
+        const GAP: [char; 3] = [' ', '\t', '\n'];
+        let Some(written) = source.get(span.start as usize..span.end as usize) else {
+            return Origin::Whole;
+        };
+        let mut pieces = Vec::new();
+        let mut at = 0;
+        let mut offset = span.start as usize;
+        for line in written.split_inclusive('\n') {
+            let body = line.trim_end_matches(['\n', '\r']);
+            let indent = body.len() - body.trim_start_matches([' ', '\t']).len();
+            let content = body[indent..].trim_end_matches([' ', '\t']);
+            if !content.is_empty() {
+                let gap = value[at..].len() - value[at..].trim_start_matches(GAP).len();
+                let start = at + gap;
+                if !value[start..].starts_with(content) {
+                    return Origin::Whole;
+                }
+                let source_start = (offset + indent) as u32;
+                pieces.push(Piece {
+                    text: start as u32..(start + content.len()) as u32,
+                    source: source_start..source_start + content.len() as u32,
+                    verbatim: true,
+                });
+                at = start + content.len();
+            }
+            offset += line.len();
+        }
+        if !value[at..].trim_start_matches(GAP).is_empty() {
+            return Origin::Whole;
+        }
+        match pieces.as_slice() {
+            [] => Origin::Whole,
+            [one] if one.text.start == 0 && one.text.end as usize == value.len() => {
+                Origin::Exact(one.source.start)
+            }
+            _ => Origin::Pieces(Arc::from(pieces)),
+        }
+    }
+
     /// The span of a byte range of the text, within the value's `span`.
     pub fn locate(&self, span: Span, rel: std::ops::Range<usize>) -> Span {
         let mk = |start: u32, end: u32| Span {
@@ -462,7 +510,15 @@ impl<'a> Resolver<'a> {
                         Box::<str>::from(&self.text[*start as usize..*end as usize]),
                         Origin::Exact(*start),
                     ),
-                    ScalarText::Owned(s) => (s.clone(), Origin::Whole),
+                    ScalarText::Owned(s) => {
+                        let origin = match style {
+                            Style::Plain | Style::Literal | Style::Folded => {
+                                Origin::of_lines(self.text, span, s)
+                            }
+                            Style::SingleQuoted | Style::DoubleQuoted => Origin::Whole,
+                        };
+                        (s.clone(), origin)
+                    }
                 };
                 let ty = match (&node.tag, style) {
                     (Some(Tag::Core(core)), _) => core_tagged(core, &text),
@@ -649,6 +705,74 @@ fn core_tagged(core: &str, text: &str) -> ScalarType {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The value of `key` in a one-document YAML text.
+    fn scalar(text: &str, key: &str) -> (Scalar, Span) {
+        let limits = Limits::default();
+        let yaml = crate::load::yaml::parse(crate::span::FileId(0), text, &limits);
+        let root = yaml.documents[0].root.expect("a root");
+        let value = Resolver::new(&yaml, text, &limits)
+            .resolve_root(root)
+            .expect("resolved");
+        let v = value.get(key).expect("the key");
+        (v.as_scalar().expect("a scalar").clone(), v.span)
+    }
+
+    /// Every piece's text is the source's, and the pieces hold every
+    /// character of the value but blanks and line breaks.
+    fn mapped(text: &str, key: &str) -> Vec<Piece> {
+        let (s, _) = scalar(text, key);
+        let Origin::Pieces(pieces) = &s.origin else {
+            panic!("{key}: {:?}", s.origin);
+        };
+        let mut covered = vec![false; s.text.len()];
+        for p in pieces.iter() {
+            let (t, src) = (p.text.start as usize..p.text.end as usize, p.source.clone());
+            assert_eq!(
+                &s.text[t.clone()],
+                &text[src.start as usize..src.end as usize]
+            );
+            covered[t].fill(true);
+        }
+        for (i, c) in s.text.char_indices() {
+            assert!(
+                covered[i] || c.is_whitespace(),
+                "{key}: {c:?} at {i} not mapped"
+            );
+        }
+        pieces.to_vec()
+    }
+
+    #[test]
+    fn scalars_over_lines_map_line_by_line() {
+        let text = "literal: |\n  one ${A}\n    more\n\n  two\nfolded: >-\n  a b\n  c\r\n\n  d\nplain: x\n  y  \n  \tz\nkeep: |+\n  k\n\n";
+        assert_eq!(mapped(text, "literal").len(), 3);
+        assert_eq!(mapped(text, "folded").len(), 3);
+        assert_eq!(mapped(text, "plain").len(), 3);
+        assert_eq!(mapped(text, "keep").len(), 1);
+        // One line is written as it is: exact.
+        let (s, span) = scalar("k: |-\n  only\n", "k");
+        assert_eq!(s.origin, Origin::Exact(span.start));
+    }
+
+    #[test]
+    fn scalars_whose_lines_are_not_found_stay_whole() {
+        // Escapes and folding of quoted scalars change the text.
+        for (text, key) in [("q: \"a\\tb\n  c\"\n", "q"), ("q: 'it''s\n  here'\n", "q")] {
+            assert_eq!(scalar(text, key).0.origin, Origin::Whole, "{text:?}");
+        }
+        // A value that the lines do not make.
+        let source = "k: |\n  one\n  two\n";
+        let (_, span) = scalar(source, "k");
+        assert_eq!(
+            Origin::of_lines(source, span, "one\nthree\n"),
+            Origin::Whole
+        );
+        assert_eq!(
+            Origin::of_lines(source, span, "one\ntwo\nmore"),
+            Origin::Whole
+        );
+    }
 
     #[test]
     fn plain_scalars_resolve_like_yaml_1_2() {
