@@ -11,13 +11,13 @@ use crate::model::syntax::{self, Parsed, devices, hosts, ports, units, volumes};
 use crate::model::types::*;
 use crate::model::words;
 use crate::span::Span;
-use crate::util::has_interpolation;
+use crate::util::{find_byte, has_interpolation};
 
 /// A non-null scalar as text.
 pub fn sp_str(v: &Value) -> Option<Sp<String>> {
     match &v.kind {
         ValueKind::Scalar(s) if s.ty != ScalarType::Null => {
-            Some(Sp::new(s.text.to_string(), v.span, v.via).with_origin(s.origin.clone()))
+            Some(Sp::new(String::from(&*s.text), v.span, v.via).with_origin(s.origin.clone()))
         }
         _ => None,
     }
@@ -117,7 +117,7 @@ pub fn key_values(v: &Value) -> Vec<KeyValue> {
             .entries
             .iter()
             .map(|e| KeyValue {
-                key: Sp::new(e.key.text.to_string(), e.key.span, e.key.via),
+                key: Sp::new(String::from(&*e.key.text), e.key.span, e.key.via),
                 value: sp_str(&e.value),
                 span: if e.value.is_null() {
                     e.key.span
@@ -132,7 +132,7 @@ pub fn key_values(v: &Value) -> Vec<KeyValue> {
             .iter()
             .filter_map(|item| {
                 let text = item.as_str()?;
-                let (key, value) = match text.find('=') {
+                let (key, value) = match find_byte(text.as_bytes(), b'=') {
                     Some(i) => (
                         sub_str(item, 0..i, &text[..i]),
                         Some(sub_str(item, i + 1..text.len(), &text[i + 1..])),
@@ -213,7 +213,9 @@ fn health_test(v: &Value) -> Option<HealthTest> {
             span: v.span,
             via: v.via,
             shell_form: true,
-            args: vec![Sp::new(s.text.to_string(), v.span, v.via).with_origin(s.origin.clone())],
+            args: vec![
+                Sp::new(String::from(&*s.text), v.span, v.via).with_origin(s.origin.clone()),
+            ],
         }),
         ValueKind::Seq(items) => Some(HealthTest {
             span: v.span,
@@ -278,7 +280,7 @@ fn dependencies(v: &Value) -> Vec<Dependency> {
                 // entry: key and value both sit on the item.
                 let from_list = e.key.span == e.value.span;
                 let mut d = Dependency {
-                    service: Sp::new(e.key.text.to_string(), e.key.span, e.key.via),
+                    service: Sp::new(String::from(&*e.key.text), e.key.span, e.key.via),
                     span: e.key.span.to(e.value.span),
                     short: from_list,
                     condition: None,
@@ -596,7 +598,7 @@ fn networks(v: &Value) -> Vec<NetworkAttachment> {
             .map(|e| {
                 let body = e.value.as_map();
                 NetworkAttachment {
-                    name: Sp::new(e.key.text.to_string(), e.key.span, e.key.via),
+                    name: Sp::new(String::from(&*e.key.text), e.key.span, e.key.via),
                     span: e.key.span.to(e.value.span),
                     aliases: body
                         .and_then(|b| b.get("aliases"))
@@ -649,7 +651,7 @@ fn extra_hosts(v: &Value) -> Vec<ExtraHost> {
             .map(|e| ExtraHost {
                 span: e.key.span.to(e.value.span),
                 via: e.key.via,
-                host: Some(Sp::new(e.key.text.to_string(), e.key.span, e.key.via)),
+                host: Some(Sp::new(String::from(&*e.key.text), e.key.span, e.key.via)),
                 ips: strings(&e.value),
                 state: State::Ok,
             })
@@ -702,7 +704,7 @@ fn ulimits(v: &Value) -> Vec<Ulimit> {
         .map(|e| {
             let body = e.value.as_map();
             Ulimit {
-                name: Sp::new(e.key.text.to_string(), e.key.span, e.key.via),
+                name: Sp::new(String::from(&*e.key.text), e.key.span, e.key.via),
                 span: e.key.span.to(e.value.span),
                 single: if body.is_none() {
                     sp_int(&e.value)
@@ -870,7 +872,7 @@ fn links(v: &Value) -> Vec<Link> {
         .iter()
         .filter_map(|item| {
             let s = item.as_str()?;
-            let (service, alias) = match s.find(':') {
+            let (service, alias) = match find_byte(s.as_bytes(), b':') {
                 Some(i) => (
                     sub_str(item, 0..i, &s[..i]),
                     Some(sub_str(item, i + 1..s.len(), &s[i + 1..])),
@@ -918,7 +920,7 @@ fn seq<T>(v: &Value, f: impl Fn(&Value) -> Option<T>) -> Vec<T> {
 /// attribute), and building it on the stack copied it at each move.
 pub fn service(e: &Entry, index: usize) -> Box<Service> {
     let mut s = Box::new(Service::empty(
-        Sp::new(e.key.text.to_string(), e.key.span, e.key.via),
+        Sp::new(String::from(&*e.key.text), e.key.span, e.key.via),
         e.value.span,
         index,
     ));
@@ -1002,7 +1004,7 @@ fn lower_service_map(s: &mut Service, map: &Map) {
                     ValueKind::Map(m) => m
                         .entries
                         .iter()
-                        .map(|e| Sp::new(e.key.text.to_string(), e.key.span, e.key.via))
+                        .map(|e| Sp::new(String::from(&*e.key.text), e.key.span, e.key.via))
                         .collect(),
                     _ => strings(v),
                 }
@@ -1182,7 +1184,7 @@ pub fn resource(e: &Entry) -> Resource {
     let m = v.as_map();
     let get = |k: &str| m.and_then(|m| m.get(k));
     Resource {
-        key: Sp::new(e.key.text.to_string(), e.key.span, e.key.via),
+        key: Sp::new(String::from(&*e.key.text), e.key.span, e.key.via),
         span: if v.is_null() { e.key.span } else { v.span },
         name: get("name").and_then(sp_str),
         external: get("external").and_then(|x| match &x.kind {

@@ -95,7 +95,7 @@ fn lower_root(project: &mut Project, root: &crate::load::Value) {
                     m.entries
                         .iter()
                         .filter(|e| !e.key.text.starts_with("x-"))
-                        .map(|e| (e.key.text.to_string(), lower::resource(e)))
+                        .map(|e| (String::from(&*e.key.text), lower::resource(e)))
                         .collect()
                 })
                 .unwrap_or_default()
@@ -112,7 +112,7 @@ fn lower_root(project: &mut Project, root: &crate::load::Value) {
                         }
                         project
                             .services
-                            .insert(s.key.text.to_string(), lower::service(s, i));
+                            .insert(String::from(&*s.key.text), lower::service(s, i));
                     }
                 }
             }
