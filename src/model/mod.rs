@@ -89,7 +89,7 @@ fn lower_root(project: &mut Project, root: &crate::load::Value) {
     project.services_entry = map.entries.iter().position(|e| &*e.key.text == "services");
     for e in &map.entries {
         let v = &e.value;
-        let named = |v: &crate::load::Value| -> Vec<(String, Resource)> {
+        let named = |v: &crate::load::Value| -> indexmap::IndexMap<String, Resource> {
             v.as_map()
                 .map(|m| {
                     m.entries
@@ -116,11 +116,11 @@ fn lower_root(project: &mut Project, root: &crate::load::Value) {
                     }
                 }
             }
-            "networks" => project.networks = named(v).into_iter().collect(),
-            "volumes" => project.volumes = named(v).into_iter().collect(),
-            "secrets" => project.secrets = named(v).into_iter().collect(),
-            "configs" => project.configs = named(v).into_iter().collect(),
-            "models" => project.models = named(v).into_iter().collect(),
+            "networks" => project.networks = named(v),
+            "volumes" => project.volumes = named(v),
+            "secrets" => project.secrets = named(v),
+            "configs" => project.configs = named(v),
+            "models" => project.models = named(v),
             "include" => {
                 if let Some(items) = v.as_seq() {
                     project.include = items.iter().filter_map(lower::include).collect();
