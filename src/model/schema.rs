@@ -30,6 +30,10 @@ const SPEC: &str = include_str!("compose-spec.json");
 
 type Id = usize;
 
+/// The longest list whose items are checked for `uniqueItems` by a scan
+/// rather than a hash map.
+const UNIQUE_SCAN_UP_TO: usize = 16;
+
 /// How many properties a node has before it gets an index by name.
 const BY_NAME_FROM: usize = 8;
 
@@ -841,10 +845,31 @@ impl<'v> Validator<'v> {
         if items.len() < 2 {
             return;
         }
-        let mut seen: HashMap<_, Span> = HashMap::with_capacity(items.len());
-        for v in items {
+        // Most lists are short: a scan of the items before costs less than
+        // a hash map. Both find the first equal item.
+        let scan = items.len() <= UNIQUE_SCAN_UP_TO;
+        let mut seen: HashMap<_, Span> = if scan {
+            HashMap::new()
+        } else {
+            HashMap::with_capacity(items.len())
+        };
+        for (i, v) in items.iter().enumerate() {
             let Some(key) = canonical(v) else { continue };
-            if let Some(first) = seen.get(&key) {
+            let first = if scan {
+                items[..i]
+                    .iter()
+                    .find(|u| canonical(u) == Some(key))
+                    .map(|u| u.span)
+            } else {
+                match seen.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(v.span);
+                        None
+                    }
+                }
+            };
+            if let Some(first) = first {
                 let place = self.place();
                 let shown = v
                     .as_str()
@@ -853,10 +878,8 @@ impl<'v> Validator<'v> {
                     kind: ProblemKind::Schema,
                     span: v.span,
                     message: format!("{shown} appears twice in {place}; the items must be unique"),
-                    related: vec![(*first, "first listed here".to_string())],
+                    related: vec![(first, "first listed here".to_string())],
                 });
-            } else {
-                seen.insert(key, v.span);
             }
         }
     }
