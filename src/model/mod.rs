@@ -89,7 +89,7 @@ fn lower_root(project: &mut Project, root: &crate::load::Value) {
     project.services_entry = map.entries.iter().position(|e| &*e.key.text == "services");
     for e in &map.entries {
         let v = &e.value;
-        let named = |v: &crate::load::Value| -> indexmap::IndexMap<String, Resource> {
+        let named = |v: &crate::load::Value| -> NameMap<Resource> {
             v.as_map()
                 .map(|m| {
                     m.entries
