@@ -4,8 +4,8 @@
 /// start, and not escaped as `$$`.
 pub fn has_interpolation(s: &str) -> bool {
     let b = s.as_bytes();
-    // Most values have no `$` at all (`find` of a character is a memchr).
-    let Some(first) = s.find('$') else {
+    // Most values have no `$` at all.
+    let Some(first) = find_byte(b, b'$') else {
         return false;
     };
     let mut i = first;
@@ -23,6 +23,33 @@ pub fn has_interpolation(s: &str) -> bool {
         i += 1;
     }
     false
+}
+
+/// The offset of the first `needle` in `haystack`. For the short values of
+/// a Compose file this costs less than `str::find` of a character (a
+/// searcher set up, then a byte comparison call for each candidate): eight
+/// bytes are tested at a time, as a word.
+pub fn find_byte(haystack: &[u8], needle: u8) -> Option<usize> {
+    const LO: u64 = u64::from_ne_bytes([0x01; 8]);
+    const HI: u64 = u64::from_ne_bytes([0x80; 8]);
+    let pattern = LO * u64::from(needle);
+    let mut chunks = haystack.chunks_exact(8);
+    let mut at = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) ^ pattern;
+        // A high bit for each zero byte (and maybe above one): the lowest is
+        // the first zero byte, the first match.
+        let zero = word.wrapping_sub(LO) & !word & HI;
+        if zero != 0 {
+            return Some(at + zero.trailing_zeros() as usize / 8);
+        }
+        at += 8;
+    }
+    chunks
+        .remainder()
+        .iter()
+        .position(|&b| b == needle)
+        .map(|i| at + i)
 }
 
 /// The offset of the first `://` in `s` at or after `from`. A plain byte
@@ -70,25 +97,31 @@ pub fn edit_distance(a: &str, b: &str) -> usize {
     if a.len().abs_diff(b.len()) > 3 {
         return a.len().abs_diff(b.len());
     }
-    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
-    for (i, row) in d.iter_mut().enumerate() {
-        row[0] = i;
-    }
-    for (j, cell) in d[0].iter_mut().enumerate() {
+    // Three rows of the table in one allocation: the row being filled and
+    // the two before it (a transposition looks two rows back). Row `i` is
+    // at `i % 3`.
+    let width = b.len() + 1;
+    let mut rows = vec![0usize; 3 * width];
+    for (j, cell) in rows[..width].iter_mut().enumerate() {
         *cell = j;
     }
     for i in 1..=a.len() {
+        let cur = (i % 3) * width;
+        let prev = ((i - 1) % 3) * width;
+        let prev2 = ((i + 1) % 3) * width;
+        rows[cur] = i;
         for j in 1..=b.len() {
             let cost = usize::from(a[i - 1] != b[j - 1]);
-            d[i][j] = (d[i - 1][j] + 1)
-                .min(d[i][j - 1] + 1)
-                .min(d[i - 1][j - 1] + cost);
+            let mut d = (rows[prev + j] + 1)
+                .min(rows[cur + j - 1] + 1)
+                .min(rows[prev + j - 1] + cost);
             if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                d = d.min(rows[prev2 + j - 2] + 1);
             }
+            rows[cur + j] = d;
         }
     }
-    d[a.len()][b.len()]
+    rows[(a.len() % 3) * width + b.len()]
 }
 
 /// The closest candidate within an edit distance of 2 (1 for short words),
@@ -99,16 +132,20 @@ pub fn did_you_mean<'a>(
 ) -> Option<&'a str> {
     let normalized = |s: &str| s.to_ascii_lowercase().replace('-', "_");
     let w = normalized(word);
-    let max = if word.chars().count() <= 4 { 1 } else { 2 };
+    let chars = word.chars().count();
+    let max = if chars <= 4 { 1 } else { 2 };
     let mut best: Option<(usize, &'a str)> = None;
     for c in candidates {
-        if c == word {
+        // The distance is at least the difference in length (normalizing
+        // keeps the characters' count): most candidates are too far.
+        if c == word || c.chars().count().abs_diff(chars) > max {
             continue;
         }
-        let d = if normalized(c) == w {
+        let c_normalized = normalized(c);
+        let d = if c_normalized == w {
             0
         } else {
-            edit_distance(&w, &normalized(c))
+            edit_distance(&w, &c_normalized)
         };
         if d <= max && best.is_none_or(|(bd, _)| d < bd) {
             best = Some((d, c));
@@ -120,6 +157,67 @@ pub fn did_you_mean<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The table of [`edit_distance`] in full, as it was first written.
+    fn edit_distance_full(a: &str, b: &str) -> usize {
+        let a: Vec<char> = a.chars().collect();
+        let b: Vec<char> = b.chars().collect();
+        if a.len().abs_diff(b.len()) > 3 {
+            return a.len().abs_diff(b.len());
+        }
+        let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let cost = usize::from(a[i - 1] != b[j - 1]);
+                d[i][j] = (d[i - 1][j] + 1)
+                    .min(d[i][j - 1] + 1)
+                    .min(d[i - 1][j - 1] + cost);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    d[i][j] = d[i][j].min(d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        d[a.len()][b.len()]
+    }
+
+    #[test]
+    fn edit_distance_agrees_with_the_full_table() {
+        proptest::proptest!(|(a in "[abcé_-]{0,9}", b in "[abcé_-]{0,9}")| {
+            proptest::prop_assert_eq!(edit_distance(&a, &b), edit_distance_full(&a, &b));
+        });
+    }
+
+    /// The word-at-a-time search finds what a scan finds, at every offset
+    /// and in every position of a word.
+    #[test]
+    fn find_byte_agrees_with_a_scan() {
+        let check = |h: &[u8], n: u8| {
+            assert_eq!(find_byte(h, n), h.iter().position(|&b| b == n), "{h:?} {n}");
+        };
+        for len in 0..40 {
+            for at in 0..=len {
+                let mut h = vec![b'a'; len];
+                if at < len {
+                    h[at] = b'$';
+                }
+                check(&h, b'$');
+                // Bytes one off the needle, and bytes with the high bit set.
+                h.iter_mut().take(at).for_each(|b| *b = 0x80 | b'$');
+                check(&h, b'$');
+                h.iter_mut().take(at).for_each(|b| *b = b'$' - 1);
+                check(&h, b'$');
+                check(&h, 0);
+                check(&h, 0xff);
+            }
+        }
+        proptest::proptest!(|(h in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..40), n in proptest::prelude::any::<u8>())| check(&h, n));
+    }
 
     #[test]
     fn interpolation_is_recognised() {

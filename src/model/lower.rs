@@ -11,13 +11,13 @@ use crate::model::syntax::{self, Parsed, devices, hosts, ports, units, volumes};
 use crate::model::types::*;
 use crate::model::words;
 use crate::span::Span;
-use crate::util::has_interpolation;
+use crate::util::{find_byte, has_interpolation};
 
 /// A non-null scalar as text.
 pub fn sp_str(v: &Value) -> Option<Sp<String>> {
     match &v.kind {
         ValueKind::Scalar(s) if s.ty != ScalarType::Null => {
-            Some(Sp::new(s.text.to_string(), v.span, v.via).with_origin(s.origin.clone()))
+            Some(Sp::new(String::from(&*s.text), v.span, v.via).with_origin(s.origin.clone()))
         }
         _ => None,
     }
@@ -105,7 +105,7 @@ pub fn sp_duration(v: &Value) -> Option<Sp<Parsed<Duration>>> {
 /// A string or a list of strings.
 pub fn strings(v: &Value) -> Vec<Sp<String>> {
     match &v.kind {
-        ValueKind::Seq(items) => items.iter().filter_map(sp_str).collect(),
+        ValueKind::Seq(items) => filter_items(items, sp_str),
         _ => sp_str(v).into_iter().collect(),
     }
 }
@@ -117,7 +117,7 @@ pub fn key_values(v: &Value) -> Vec<KeyValue> {
             .entries
             .iter()
             .map(|e| KeyValue {
-                key: Sp::new(e.key.text.to_string(), e.key.span, e.key.via),
+                key: Sp::new(String::from(&*e.key.text), e.key.span, e.key.via),
                 value: sp_str(&e.value),
                 span: if e.value.is_null() {
                     e.key.span
@@ -128,26 +128,23 @@ pub fn key_values(v: &Value) -> Vec<KeyValue> {
                 list_form: false,
             })
             .collect(),
-        ValueKind::Seq(items) => items
-            .iter()
-            .filter_map(|item| {
-                let text = item.as_str()?;
-                let (key, value) = match text.find('=') {
-                    Some(i) => (
-                        sub_str(item, 0..i, &text[..i]),
-                        Some(sub_str(item, i + 1..text.len(), &text[i + 1..])),
-                    ),
-                    None => (sub_str(item, 0..text.len(), text), None),
-                };
-                Some(KeyValue {
-                    key,
-                    value,
-                    span: item.span,
-                    via: item.via,
-                    list_form: true,
-                })
+        ValueKind::Seq(items) => filter_items(items, |item| {
+            let text = item.as_str()?;
+            let (key, value) = match find_byte(text.as_bytes(), b'=') {
+                Some(i) => (
+                    sub_str(item, 0..i, &text[..i]),
+                    Some(sub_str(item, i + 1..text.len(), &text[i + 1..])),
+                ),
+                None => (sub_str(item, 0..text.len(), text), None),
+            };
+            Some(KeyValue {
+                key,
+                value,
+                span: item.span,
+                via: item.via,
+                list_form: true,
             })
-            .collect(),
+        }),
         _ => Vec::new(),
     }
 }
@@ -201,7 +198,7 @@ fn command(e: &Entry) -> Option<Command> {
             span: v.span,
             via: v.via,
             shell_form: false,
-            args: items.iter().filter_map(sp_str).collect(),
+            args: filter_items(items, sp_str),
         }),
         _ => None,
     }
@@ -213,13 +210,15 @@ fn health_test(v: &Value) -> Option<HealthTest> {
             span: v.span,
             via: v.via,
             shell_form: true,
-            args: vec![Sp::new(s.text.to_string(), v.span, v.via).with_origin(s.origin.clone())],
+            args: vec![
+                Sp::new(String::from(&*s.text), v.span, v.via).with_origin(s.origin.clone()),
+            ],
         }),
         ValueKind::Seq(items) => Some(HealthTest {
             span: v.span,
             via: v.via,
             shell_form: false,
-            args: items.iter().filter_map(sp_str).collect(),
+            args: filter_items(items, sp_str),
         }),
         _ => None,
     }
@@ -257,19 +256,16 @@ fn healthcheck(e: &Entry) -> Option<Healthcheck> {
 
 fn dependencies(v: &Value) -> Vec<Dependency> {
     match &v.kind {
-        ValueKind::Seq(items) => items
-            .iter()
-            .filter_map(|item| {
-                Some(Dependency {
-                    service: sp_str(item)?,
-                    span: item.span,
-                    short: true,
-                    condition: None,
-                    required: None,
-                    restart: None,
-                })
+        ValueKind::Seq(items) => filter_items(items, |item| {
+            Some(Dependency {
+                service: sp_str(item)?,
+                span: item.span,
+                short: true,
+                condition: None,
+                required: None,
+                restart: None,
             })
-            .collect(),
+        }),
         ValueKind::Map(m) => m
             .entries
             .iter()
@@ -278,7 +274,7 @@ fn dependencies(v: &Value) -> Vec<Dependency> {
                 // entry: key and value both sit on the item.
                 let from_list = e.key.span == e.value.span;
                 let mut d = Dependency {
-                    service: Sp::new(e.key.text.to_string(), e.key.span, e.key.via),
+                    service: Sp::new(String::from(&*e.key.text), e.key.span, e.key.via),
                     span: e.key.span.to(e.value.span),
                     short: from_list,
                     condition: None,
@@ -551,52 +547,46 @@ fn file_refs(v: &Value) -> Vec<FileRef> {
     let Some(items) = v.as_seq() else {
         return Vec::new();
     };
-    items
-        .iter()
-        .filter_map(|item| match &item.kind {
-            ValueKind::Map(m) => Some(FileRef {
-                span: item.span,
-                via: item.via,
-                source: m.get("source").and_then(sp_str)?,
-                target: m.get("target").and_then(sp_str),
-                uid: m.get("uid").and_then(sp_str),
-                gid: m.get("gid").and_then(sp_str),
-                mode: m.get("mode").and_then(sp_str),
-            }),
-            _ => Some(FileRef {
-                span: item.span,
-                via: item.via,
-                source: sp_str(item)?,
-                target: None,
-                uid: None,
-                gid: None,
-                mode: None,
-            }),
-        })
-        .collect()
+    filter_items(items, |item| match &item.kind {
+        ValueKind::Map(m) => Some(FileRef {
+            span: item.span,
+            via: item.via,
+            source: m.get("source").and_then(sp_str)?,
+            target: m.get("target").and_then(sp_str),
+            uid: m.get("uid").and_then(sp_str),
+            gid: m.get("gid").and_then(sp_str),
+            mode: m.get("mode").and_then(sp_str),
+        }),
+        _ => Some(FileRef {
+            span: item.span,
+            via: item.via,
+            source: sp_str(item)?,
+            target: None,
+            uid: None,
+            gid: None,
+            mode: None,
+        }),
+    })
 }
 
 fn networks(v: &Value) -> Vec<NetworkAttachment> {
     match &v.kind {
-        ValueKind::Seq(items) => items
-            .iter()
-            .filter_map(|i| {
-                Some(NetworkAttachment {
-                    name: sp_str(i)?,
-                    span: i.span,
-                    aliases: Vec::new(),
-                    ipv4_address: None,
-                    ipv6_address: None,
-                })
+        ValueKind::Seq(items) => filter_items(items, |i| {
+            Some(NetworkAttachment {
+                name: sp_str(i)?,
+                span: i.span,
+                aliases: Vec::new(),
+                ipv4_address: None,
+                ipv6_address: None,
             })
-            .collect(),
+        }),
         ValueKind::Map(m) => m
             .entries
             .iter()
             .map(|e| {
                 let body = e.value.as_map();
                 NetworkAttachment {
-                    name: Sp::new(e.key.text.to_string(), e.key.span, e.key.via),
+                    name: Sp::new(String::from(&*e.key.text), e.key.span, e.key.via),
                     span: e.key.span.to(e.value.span),
                     aliases: body
                         .and_then(|b| b.get("aliases"))
@@ -613,43 +603,40 @@ fn networks(v: &Value) -> Vec<NetworkAttachment> {
 
 fn extra_hosts(v: &Value) -> Vec<ExtraHost> {
     match &v.kind {
-        ValueKind::Seq(items) => items
-            .iter()
-            .filter_map(|item| {
-                let s = item.as_str()?;
-                let mut h = ExtraHost {
-                    span: item.span,
-                    via: item.via,
-                    host: None,
-                    ips: Vec::new(),
-                    state: State::Ok,
-                };
-                match hosts::parse_extra_host(s) {
-                    Parsed::Ok(x) => {
-                        h.host = Some(Sp::new(
-                            x.host,
-                            item.subspan(x.host_range.clone()),
-                            item.via,
-                        ));
-                        h.ips = x
-                            .ips
-                            .into_iter()
-                            .map(|ip| Sp::new(ip, item.subspan(x.ip_range.clone()), item.via))
-                            .collect();
-                    }
-                    Parsed::Unresolved => h.state = State::Unresolved,
-                    Parsed::Err(e) => h.state = invalid(item, &e),
+        ValueKind::Seq(items) => filter_items(items, |item| {
+            let s = item.as_str()?;
+            let mut h = ExtraHost {
+                span: item.span,
+                via: item.via,
+                host: None,
+                ips: Vec::new(),
+                state: State::Ok,
+            };
+            match hosts::parse_extra_host(s) {
+                Parsed::Ok(x) => {
+                    h.host = Some(Sp::new(
+                        x.host,
+                        item.subspan(x.host_range.clone()),
+                        item.via,
+                    ));
+                    h.ips = x
+                        .ips
+                        .into_iter()
+                        .map(|ip| Sp::new(ip, item.subspan(x.ip_range.clone()), item.via))
+                        .collect();
                 }
-                Some(h)
-            })
-            .collect(),
+                Parsed::Unresolved => h.state = State::Unresolved,
+                Parsed::Err(e) => h.state = invalid(item, &e),
+            }
+            Some(h)
+        }),
         ValueKind::Map(m) => m
             .entries
             .iter()
             .map(|e| ExtraHost {
                 span: e.key.span.to(e.value.span),
                 via: e.key.via,
-                host: Some(Sp::new(e.key.text.to_string(), e.key.span, e.key.via)),
+                host: Some(Sp::new(String::from(&*e.key.text), e.key.span, e.key.via)),
                 ips: strings(&e.value),
                 state: State::Ok,
             })
@@ -702,7 +689,7 @@ fn ulimits(v: &Value) -> Vec<Ulimit> {
         .map(|e| {
             let body = e.value.as_map();
             Ulimit {
-                name: Sp::new(e.key.text.to_string(), e.key.span, e.key.via),
+                name: Sp::new(String::from(&*e.key.text), e.key.span, e.key.via),
                 span: e.key.span.to(e.value.span),
                 single: if body.is_none() {
                     sp_int(&e.value)
@@ -866,25 +853,22 @@ fn links(v: &Value) -> Vec<Link> {
     let Some(items) = v.as_seq() else {
         return Vec::new();
     };
-    items
-        .iter()
-        .filter_map(|item| {
-            let s = item.as_str()?;
-            let (service, alias) = match s.find(':') {
-                Some(i) => (
-                    sub_str(item, 0..i, &s[..i]),
-                    Some(sub_str(item, i + 1..s.len(), &s[i + 1..])),
-                ),
-                None => (sp_str(item)?, None),
-            };
-            Some(Link {
-                span: item.span,
-                via: item.via,
-                service,
-                alias,
-            })
+    filter_items(items, |item| {
+        let s = item.as_str()?;
+        let (service, alias) = match find_byte(s.as_bytes(), b':') {
+            Some(i) => (
+                sub_str(item, 0..i, &s[..i]),
+                Some(sub_str(item, i + 1..s.len(), &s[i + 1..])),
+            ),
+            None => (sp_str(item)?, None),
+        };
+        Some(Link {
+            span: item.span,
+            via: item.via,
+            service,
+            alias,
         })
-        .collect()
+    })
 }
 
 fn extends(e: &Entry) -> Option<Extends> {
@@ -907,9 +891,17 @@ fn extends(e: &Entry) -> Option<Extends> {
     Some(x)
 }
 
+/// The items `f` keeps, in a vector allocated once (a `filter_map`
+/// collect grows it from empty).
+fn filter_items<'v, T>(items: &'v [Value], f: impl FnMut(&'v Value) -> Option<T>) -> Vec<T> {
+    let mut out = Vec::with_capacity(items.len());
+    out.extend(items.iter().filter_map(f));
+    out
+}
+
 fn seq<T>(v: &Value, f: impl Fn(&Value) -> Option<T>) -> Vec<T> {
     v.as_seq()
-        .map(|items| items.iter().filter_map(f).collect())
+        .map(|items| filter_items(items, f))
         .unwrap_or_default()
 }
 
@@ -918,7 +910,7 @@ fn seq<T>(v: &Value, f: impl Fn(&Value) -> Option<T>) -> Vec<T> {
 /// attribute), and building it on the stack copied it at each move.
 pub fn service(e: &Entry, index: usize) -> Box<Service> {
     let mut s = Box::new(Service::empty(
-        Sp::new(e.key.text.to_string(), e.key.span, e.key.via),
+        Sp::new(String::from(&*e.key.text), e.key.span, e.key.via),
         e.value.span,
         index,
     ));
@@ -1002,7 +994,7 @@ fn lower_service_map(s: &mut Service, map: &Map) {
                     ValueKind::Map(m) => m
                         .entries
                         .iter()
-                        .map(|e| Sp::new(e.key.text.to_string(), e.key.span, e.key.via))
+                        .map(|e| Sp::new(String::from(&*e.key.text), e.key.span, e.key.via))
                         .collect(),
                     _ => strings(v),
                 }
@@ -1182,7 +1174,7 @@ pub fn resource(e: &Entry) -> Resource {
     let m = v.as_map();
     let get = |k: &str| m.and_then(|m| m.get(k));
     Resource {
-        key: Sp::new(e.key.text.to_string(), e.key.span, e.key.via),
+        key: Sp::new(String::from(&*e.key.text), e.key.span, e.key.via),
         span: if v.is_null() { e.key.span } else { v.span },
         name: get("name").and_then(sp_str),
         external: get("external").and_then(|x| match &x.kind {

@@ -89,13 +89,13 @@ fn lower_root(project: &mut Project, root: &crate::load::Value) {
     project.services_entry = map.entries.iter().position(|e| &*e.key.text == "services");
     for e in &map.entries {
         let v = &e.value;
-        let named = |v: &crate::load::Value| -> Vec<(String, Resource)> {
+        let named = |v: &crate::load::Value| -> NameMap<Resource> {
             v.as_map()
                 .map(|m| {
                     m.entries
                         .iter()
                         .filter(|e| !e.key.text.starts_with("x-"))
-                        .map(|e| (e.key.text.to_string(), lower::resource(e)))
+                        .map(|e| (String::from(&*e.key.text), lower::resource(e)))
                         .collect()
                 })
                 .unwrap_or_default()
@@ -112,15 +112,15 @@ fn lower_root(project: &mut Project, root: &crate::load::Value) {
                         }
                         project
                             .services
-                            .insert(s.key.text.to_string(), lower::service(s, i));
+                            .insert(String::from(&*s.key.text), lower::service(s, i));
                     }
                 }
             }
-            "networks" => project.networks = named(v).into_iter().collect(),
-            "volumes" => project.volumes = named(v).into_iter().collect(),
-            "secrets" => project.secrets = named(v).into_iter().collect(),
-            "configs" => project.configs = named(v).into_iter().collect(),
-            "models" => project.models = named(v).into_iter().collect(),
+            "networks" => project.networks = named(v),
+            "volumes" => project.volumes = named(v),
+            "secrets" => project.secrets = named(v),
+            "configs" => project.configs = named(v),
+            "models" => project.models = named(v),
             "include" => {
                 if let Some(items) = v.as_seq() {
                     project.include = items.iter().filter_map(lower::include).collect();

@@ -30,6 +30,10 @@ const SPEC: &str = include_str!("compose-spec.json");
 
 type Id = usize;
 
+/// The longest list whose items are checked for `uniqueItems` by a scan
+/// rather than a hash map.
+const UNIQUE_SCAN_UP_TO: usize = 16;
+
 /// How many properties a node has before it gets an index by name.
 const BY_NAME_FROM: usize = 8;
 
@@ -289,7 +293,9 @@ enum Cast {
 
 /// Paths where Compose casts strings before validating (compose-go
 /// `loader/interpolate.go`), except those judged by a dedicated rule
-/// (`cpus`, `healthcheck.retries`, `ports.*.target`).
+/// (`cpus`, `healthcheck.retries`, `ports.*.target`). [`cast_for`] is this
+/// table as a match; a test checks that they agree.
+#[cfg(test)]
 const CASTS: &[(&[&str], Cast)] = &[
     (&["networks", "*", "external"], Cast::Bool),
     (&["networks", "*", "internal"], Cast::Bool),
@@ -375,6 +381,7 @@ const CASTS: &[(&[&str], Cast)] = &[
 
 /// Whether a pattern of [`CASTS`] names `path` (`*` any key, `[]` any
 /// item).
+#[cfg(test)]
 fn cast_applies(pattern: &[&str], path: &[Seg<'_>]) -> bool {
     pattern.len() == path.len()
         && pattern.iter().zip(path).all(|(p, s)| match (p, s) {
@@ -385,31 +392,56 @@ fn cast_applies(pattern: &[&str], path: &[Seg<'_>]) -> bool {
         })
 }
 
+/// The cast Compose applies to a string at `path` ([`CASTS`] as a match:
+/// it is asked for every string of a file, and most paths are rejected by
+/// their first segments).
 fn cast_for(path: &[Seg<'_>]) -> Option<Cast> {
-    /// The casts by the last segment of their pattern: asked for every
-    /// string of a file, a scan of all of them compared each string's path
-    /// with fifty patterns.
-    static BY_LAST: LazyLock<FxHashMap<&'static str, Vec<usize>>> = LazyLock::new(|| {
-        let mut by_last: FxHashMap<&'static str, Vec<usize>> = FxHashMap::default();
-        for (i, (pattern, _)) in CASTS.iter().enumerate() {
-            let last = pattern.last().copied().unwrap_or_default();
-            by_last.entry(last).or_default().push(i);
-        }
-        by_last
-    });
-    let matches = |i: &usize| {
-        let (pattern, cast) = &CASTS[*i];
-        cast_applies(pattern, path).then_some(*cast)
+    use Cast::*;
+    use Seg::{Index, Key};
+    let [Key(section), Key(_), rest @ ..] = path else {
+        return None;
     };
-    let candidates = |last: &str| BY_LAST.get(last).into_iter().flatten();
-    match path.last()? {
-        Seg::Index => candidates("[]").find_map(matches),
-        // The first in the order of `CASTS`, as a scan finds it.
-        Seg::Key(k) => candidates(k)
-            .chain(candidates("*"))
-            .filter(|i| matches(i).is_some())
-            .min()
-            .and_then(matches),
+    match (*section, rest) {
+        (
+            "networks",
+            [Key("external" | "internal" | "attachable" | "enable_ipv4" | "enable_ipv6")],
+        ) => Some(Bool),
+        ("volumes" | "secrets" | "configs", [Key("external")]) => Some(Bool),
+        ("services", rest) => match rest {
+            [Key(key)] => match *key {
+                "cpu_count" | "cpu_period" | "cpu_quota" | "cpu_rt_period" | "cpu_rt_runtime"
+                | "cpu_shares" | "oom_score_adj" | "scale" => Some(Int),
+                "cpu_percent" => Some(Float),
+                "init" | "oom_kill_disable" | "privileged" | "read_only" | "stdin_open" | "tty" => {
+                    Some(Bool)
+                }
+                _ => None,
+            },
+            [Key("ulimits"), Key(_)] | [Key("ulimits"), Key(_), Key("hard" | "soft")] => Some(Int),
+            [Key("volumes"), Index, Key("read_only")]
+            | [Key("volumes"), Index, Key("volume"), Key("nocopy")]
+            | [Key("depends_on"), Key(_), Key("required" | "restart")]
+            | [Key("healthcheck"), Key("disable")] => Some(Bool),
+            [Key("deploy"), Key("replicas")]
+            | [
+                Key("deploy"),
+                Key("update_config" | "rollback_config"),
+                Key("parallelism"),
+            ]
+            | [Key("deploy"), Key("restart_policy"), Key("max_attempts")]
+            | [
+                Key("deploy"),
+                Key("placement"),
+                Key("max_replicas_per_node"),
+            ] => Some(Int),
+            [
+                Key("deploy"),
+                Key("update_config" | "rollback_config"),
+                Key("max_failure_ratio"),
+            ] => Some(Float),
+            _ => None,
+        },
+        _ => None,
     }
 }
 
@@ -419,12 +451,21 @@ enum Seen {
     Null,
     Bool,
     Int,
-    Float(f64),
+    /// A float, and whether it is a whole number (computed once here: in
+    /// the type test LLVM hoisted `fract` out of its branch, a call of
+    /// `trunc` for every value checked).
+    Float(f64, bool),
     Str,
     Array,
     Object,
     /// An unresolved interpolation: assumed to fit.
     Any,
+}
+
+impl Seen {
+    fn float(f: f64) -> Seen {
+        Seen::Float(f, f.fract() == 0.0)
+    }
 }
 
 fn matches_type(seen: Seen, t: JsonType) -> bool {
@@ -433,8 +474,8 @@ fn matches_type(seen: Seen, t: JsonType) -> bool {
         (Seen::Null, JsonType::Null) => true,
         (Seen::Bool, JsonType::Boolean) => true,
         (Seen::Int, JsonType::Integer | JsonType::Number) => true,
-        (Seen::Float(f), JsonType::Integer) => f.fract() == 0.0,
-        (Seen::Float(_), JsonType::Number) => true,
+        (Seen::Float(_, whole), JsonType::Integer) => whole,
+        (Seen::Float(..), JsonType::Number) => true,
         (Seen::Str, JsonType::String) => true,
         (Seen::Array, JsonType::Array) => true,
         (Seen::Object, JsonType::Object) => true,
@@ -448,7 +489,7 @@ fn seen_name(seen: Seen, value: &Value) -> String {
             Some(s) if s.chars().count() <= 40 => format!("the string `{s}`"),
             _ => "a string".to_string(),
         },
-        Seen::Int | Seen::Float(_) | Seen::Bool => match value.as_str() {
+        Seen::Int | Seen::Float(..) | Seen::Bool => match value.as_str() {
             Some(s) => format!("{} `{s}`", value.type_name()),
             None => value.type_name().to_string(),
         },
@@ -519,7 +560,7 @@ impl<'v> Validator<'v> {
                 ScalarType::Null => Seen::Null,
                 ScalarType::Bool(_) => Seen::Bool,
                 ScalarType::Int(_) => Seen::Int,
-                ScalarType::Float(f) => Seen::Float(f),
+                ScalarType::Float(f) => Seen::float(f),
                 ScalarType::Str => {
                     if has_interpolation(&s.text) {
                         return Seen::Any;
@@ -554,7 +595,7 @@ impl<'v> Validator<'v> {
                             Err(_) => (Seen::Any, Some(format!("`{text}` is not an integer"))),
                         },
                         Cast::Float => match text.parse::<f64>() {
-                            Ok(f) => (Seen::Float(f), None),
+                            Ok(f) => (Seen::float(f), None),
                             Err(_) => (Seen::Any, Some(format!("`{text}` is not a number"))),
                         },
                     };
@@ -638,7 +679,7 @@ impl<'v> Validator<'v> {
                 ScalarType::Float(f) => Some(f),
                 ScalarType::Str => match seen {
                     Seen::Int => s.text.parse::<f64>().ok(),
-                    Seen::Float(f) => Some(f),
+                    Seen::Float(f, _) => Some(f),
                     _ => None,
                 },
                 _ => None,
@@ -804,10 +845,31 @@ impl<'v> Validator<'v> {
         if items.len() < 2 {
             return;
         }
-        let mut seen: HashMap<_, Span> = HashMap::with_capacity(items.len());
-        for v in items {
+        // Most lists are short: a scan of the items before costs less than
+        // a hash map. Both find the first equal item.
+        let scan = items.len() <= UNIQUE_SCAN_UP_TO;
+        let mut seen: HashMap<_, Span> = if scan {
+            HashMap::new()
+        } else {
+            HashMap::with_capacity(items.len())
+        };
+        for (i, v) in items.iter().enumerate() {
             let Some(key) = canonical(v) else { continue };
-            if let Some(first) = seen.get(&key) {
+            let first = if scan {
+                items[..i]
+                    .iter()
+                    .find(|u| canonical(u) == Some(key))
+                    .map(|u| u.span)
+            } else {
+                match seen.entry(key) {
+                    std::collections::hash_map::Entry::Occupied(o) => Some(*o.get()),
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(v.span);
+                        None
+                    }
+                }
+            };
+            if let Some(first) = first {
                 let place = self.place();
                 let shown = v
                     .as_str()
@@ -816,10 +878,8 @@ impl<'v> Validator<'v> {
                     kind: ProblemKind::Schema,
                     span: v.span,
                     message: format!("{shown} appears twice in {place}; the items must be unique"),
-                    related: vec![(*first, "first listed here".to_string())],
+                    related: vec![(first, "first listed here".to_string())],
                 });
-            } else {
-                seen.insert(key, v.span);
             }
         }
     }
@@ -952,8 +1012,8 @@ mod tests {
         assert!(root.properties.iter().any(|(k, _)| k == "services"));
     }
 
-    /// The indexed lookup of casts finds what a scan of `CASTS` finds, for
-    /// the path of every cast and for paths one segment off.
+    /// The match of casts finds what a scan of `CASTS` finds, for the path
+    /// of every cast and for paths one segment off.
     #[test]
     fn casts_are_found_as_a_scan_finds_them() {
         let scan = |path: &[Seg<'_>]| {

@@ -11,6 +11,11 @@ use std::time::Duration;
 
 use indexmap::IndexMap;
 
+/// Services or resources by name, in the order of the file. Hashed with
+/// foldhash rather than SipHash: the names come from the files being
+/// linted, and hashing them is a cost of every project.
+pub type NameMap<V> = IndexMap<String, V, foldhash::fast::RandomState>;
+
 use crate::load::yaml::Comment;
 use crate::load::{Origin, Problem, Value, Via};
 use crate::model::syntax::Parsed;
@@ -121,18 +126,18 @@ pub struct Project {
 
     pub name: Option<Sp<String>>,
     /// The enabled services (all of them unless profiles were selected).
-    pub services: IndexMap<String, Box<Service>>,
+    pub services: NameMap<Box<Service>>,
     /// Services disabled by the selected profiles (`--profile`): Compose
     /// leaves them out; a dependency on one is an error.
-    pub disabled: IndexMap<String, Box<Service>>,
+    pub disabled: NameMap<Box<Service>>,
     /// The selected profiles; `None` when none was selected and every
     /// service counts as enabled.
     pub profiles: Option<Vec<String>>,
-    pub networks: IndexMap<String, Resource>,
-    pub volumes: IndexMap<String, Resource>,
-    pub secrets: IndexMap<String, Resource>,
-    pub configs: IndexMap<String, Resource>,
-    pub models: IndexMap<String, Resource>,
+    pub networks: NameMap<Resource>,
+    pub volumes: NameMap<Resource>,
+    pub secrets: NameMap<Resource>,
+    pub configs: NameMap<Resource>,
+    pub models: NameMap<Resource>,
     pub include: Vec<Include>,
     /// Top-level `x-` keys.
     pub extensions: Vec<Sp<String>>,

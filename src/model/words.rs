@@ -7,7 +7,9 @@ use std::ops::Range;
 
 pub fn split(s: &str) -> Vec<(String, Range<usize>)> {
     let mut words = Vec::new();
-    let mut current = String::new();
+    // One buffer for every word, each word copied out at its end (taking
+    // the buffer grew a new one from empty for each word).
+    let mut current = String::with_capacity(s.len());
     let mut start: Option<usize> = None;
     let mut chars = s.char_indices().peekable();
     let mut quote: Option<char> = None;
@@ -34,7 +36,8 @@ pub fn split(s: &str) -> Vec<(String, Range<usize>)> {
             None => match c {
                 c if c.is_whitespace() => {
                     if let Some(st) = start.take() {
-                        words.push((std::mem::take(&mut current), st..i));
+                        words.push((current.clone(), st..i));
+                        current.clear();
                     }
                 }
                 '\'' | '"' => {

@@ -25,6 +25,7 @@ use std::net::IpAddr;
 use std::ops::Range;
 
 use super::{Parsed, SyntaxError, quote, split_ranges, unless_interpolated};
+use crate::util::find_byte;
 
 /// An inclusive range of ports; a single port has `start == end`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -147,7 +148,7 @@ pub fn parse_expose(s: &str) -> Parsed<(PortRange, Protocol)> {
             ));
         }
         let protocol = protocol(proto)?;
-        if let Some(colon) = port.find(':') {
+        if let Some(colon) = find_byte(port.as_bytes(), b':') {
             return Err(SyntaxError::new(
                 format!(
                     "Invalid port: {}: expose takes container ports only (publish host ports with `ports`)",
@@ -315,7 +316,7 @@ type Piece<'a> = (&'a str, Range<usize>);
 /// Splits `PORT[/PROTO]` at the first `/`: the port, its range, and the
 /// protocol text with its range, if a `/` is present.
 fn split_proto(s: &str) -> (&str, Range<usize>, Option<Piece<'_>>) {
-    match s.find('/') {
+    match find_byte(s.as_bytes(), b'/') {
         Some(i) => (
             s.get(..i).unwrap_or(""),
             0..i,
@@ -345,7 +346,7 @@ fn port_range_of(text: &str, offset: usize, what: &str) -> Result<PortRange, Syn
     if text.is_empty() {
         return Err(fail("no port given".into(), whole));
     }
-    let (start, end) = match text.find('-') {
+    let (start, end) = match find_byte(text.as_bytes(), b'-') {
         Some(i) => (
             (text.get(..i).unwrap_or(""), offset..offset + i),
             Some((text.get(i + 1..).unwrap_or(""), offset + i + 1..whole.end)),

@@ -196,40 +196,32 @@ fn volume(s: &str) -> Result<ShortVolume, SyntaxError> {
     let mut target: Option<Range<usize>> = None;
     let mut options: Option<Range<usize>> = None;
     let mut buf_start = 0;
-    let mut buf_chars = 0usize;
-    let mut first_char: Option<char> = None;
     let mut depth = 0usize;
 
-    // Each char, then an end-of-spec marker (`None`).
-    let events = s
-        .char_indices()
-        .map(|(i, c)| (i, Some(c)))
-        .chain(std::iter::once((s.len(), None)));
-    for (i, c) in events {
-        let push = |buf_chars: &mut usize, first_char: &mut Option<char>| {
-            if *buf_chars == 0 {
-                *first_char = c;
-            }
-            *buf_chars += 1;
-        };
+    // Each byte, then an end-of-spec marker (`None`). Only ASCII bytes
+    // matter (`$`, `{`, `}`, `:`), and they are never part of another
+    // character.
+    for i in 0..=b.len() {
+        let c = b.get(i).copied();
         match c {
-            Some('$') if b.get(i + 1) == Some(&b'{') => {
+            Some(b'$') if b.get(i + 1) == Some(&b'{') => {
                 depth += 1;
-                push(&mut buf_chars, &mut first_char);
                 continue;
             }
-            Some('}') if depth > 0 => {
+            Some(b'}') if depth > 0 => {
                 depth -= 1;
-                push(&mut buf_chars, &mut first_char);
                 continue;
             }
-            _ => {}
+            Some(b':') if depth == 0 => {}
+            Some(_) => continue,
+            None => {}
         }
-        let windows_drive =
-            c == Some(':') && buf_chars == 1 && first_char.is_some_and(char::is_alphabetic);
-        let separator = c.is_none() || (c == Some(':') && depth == 0);
-        if windows_drive || !separator {
-            push(&mut buf_chars, &mut first_char);
+        // A drive letter (`C:`): the section so far is one letter.
+        let windows_drive = c.is_some() && {
+            let mut chars = s[buf_start..i].chars();
+            matches!((chars.next(), chars.next()), (Some(l), None) if l.is_alphabetic())
+        };
+        if windows_drive {
             continue;
         }
         let section = buf_start..i;
@@ -256,16 +248,14 @@ fn volume(s: &str) -> Result<ShortVolume, SyntaxError> {
         } else {
             options = Some(section);
         }
-        buf_start = i + c.map_or(0, char::len_utf8);
-        buf_chars = 0;
-        first_char = None;
+        buf_start = i + usize::from(c.is_some());
     }
 
-    let text = |r: &Range<usize>| s.get(r.clone()).unwrap_or("").to_string();
+    let text = |r: &Range<usize>| s.get(r.clone()).unwrap_or("");
     let source_value = match &source {
         None => VolumeSource::None,
-        Some(r) if is_bind_source(&text(r)) => VolumeSource::Bind(text(r)),
-        Some(r) => VolumeSource::Named(text(r)),
+        Some(r) if is_bind_source(text(r)) => VolumeSource::Bind(text(r).to_string()),
+        Some(r) => VolumeSource::Named(text(r).to_string()),
     };
     let target_range = target.unwrap_or(s.len()..s.len());
     let mut read_only = false;
@@ -283,7 +273,7 @@ fn volume(s: &str) -> Result<ShortVolume, SyntaxError> {
     Ok(ShortVolume {
         source: source_value,
         source_range: source,
-        target: text(&target_range),
+        target: text(&target_range).to_string(),
         target_range,
         read_only,
         options: opts,

@@ -1,11 +1,9 @@
 //! `undefined-reference`: a service uses a named volume, a network, a
 //! secret, a config or a build secret that the top level does not declare.
 
-use indexmap::IndexMap;
-
 use crate::diag::Finding;
 use crate::load::Via;
-use crate::model::{MountKind, Resource, Service};
+use crate::model::{MountKind, NameMap, Resource, Service};
 use crate::rules::Context;
 use crate::span::Span;
 
@@ -45,7 +43,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             if crate::util::has_interpolation(r.name) {
                 continue;
             }
-            let declared: &IndexMap<String, Resource> = match r.section {
+            let declared: &NameMap<Resource> = match r.section {
                 "volumes" => &project.volumes,
                 "networks" => &project.networks,
                 "secrets" => &project.secrets,
@@ -117,7 +115,7 @@ fn references(s: &Service) -> Vec<Reference<'_>> {
 fn finding(
     s: &Service,
     r: &Reference<'_>,
-    declared: &IndexMap<String, Resource>,
+    declared: &NameMap<Resource>,
     suggester: &mut Suggester,
 ) -> Finding {
     let name = r.name;

@@ -3,10 +3,8 @@
 
 use foldhash::HashSet;
 
-use indexmap::IndexMap;
-
 use crate::diag::Finding;
-use crate::model::{MountKind, Project, Resource, Service, State};
+use crate::model::{MountKind, NameMap, Project, Resource, Service, State};
 use crate::rules::Context;
 use crate::util::has_interpolation;
 
@@ -162,7 +160,7 @@ fn unresolved_mount<'a>(
 }
 
 fn report(
-    declared: &IndexMap<String, Resource>,
+    declared: &NameMap<Resource>,
     kind: &str,
     uses: &Uses<'_>,
     help: &str,
