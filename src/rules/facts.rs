@@ -97,6 +97,10 @@ impl Health<'_> {
 /// Derived facts about a project.
 pub struct Facts<'p> {
     pub kb: &'static KnowledgeBase,
+    /// The host references of each service (by position), found once for
+    /// `localhost-reference` and `unknown-host` when one of them runs
+    /// ([`Facts::with_host_refs`]).
+    host_refs: Option<Vec<HostRefs<'p>>>,
     edges: HashMap<&'p str, Vec<Edge>>,
     dependents: HashMap<String, Vec<(&'p str, Edge)>>,
     one_shot: HashSet<String>,
@@ -104,6 +108,11 @@ pub struct Facts<'p> {
     built: BuiltImages<'p>,
     partial_file: bool,
 }
+
+type HostRefs<'p> = Vec<(
+    crate::rules::operability::hosts::Text<'p>,
+    crate::rules::operability::hosts::HostRef<'p>,
+)>;
 
 /// The images the project builds (the `image` and `build.tags` of services
 /// with `build`), indexed so that asking whether an image is built costs
@@ -166,6 +175,7 @@ impl<'p> Facts<'p> {
         }
         Facts {
             kb,
+            host_refs: None,
             edges,
             dependents,
             one_shot,
@@ -173,6 +183,28 @@ impl<'p> Facts<'p> {
             built,
             partial_file: crate::rules::reliability::first_file_is_partial(project),
         }
+    }
+
+    /// The host references in the strings of the service at `index` of
+    /// the project's services, in order, each with its string
+    /// ([`crate::rules::operability::hosts::service_refs`]).
+    /// `None` when they were not found beforehand
+    /// ([`Facts::with_host_refs`]).
+    pub fn host_refs(&self, index: usize) -> Option<&HostRefs<'p>> {
+        self.host_refs.as_ref().and_then(|r| r.get(index))
+    }
+
+    /// Find the host references of every service of the project once, for
+    /// the rules that read them ([`Facts::host_refs`]).
+    pub fn with_host_refs(mut self, project: &'p Project) -> Facts<'p> {
+        self.host_refs = Some(
+            project
+                .services
+                .values()
+                .map(|s| crate::rules::operability::hosts::service_refs(s))
+                .collect(),
+        );
+        self
     }
 
     /// Whether the project's first file is named like an override file or

@@ -539,7 +539,14 @@ pub fn resolve_selector(item: &str) -> Result<Vec<&'static str>, String> {
 /// every other finding the production one. The development settings of an
 /// override are not production mistakes.
 pub fn run(project: &Project, settings: &Settings) -> Vec<Diagnostic> {
-    let facts = facts::Facts::with_one_shot(project, &settings.one_shot);
+    let mut facts = facts::Facts::with_one_shot(project, &settings.one_shot);
+    // Both rules read the same host references: they are found once. (The
+    // two rules run at the same level in both presets.)
+    if settings.runs(&operability::localhost_reference::RULE)
+        || settings.runs(&operability::unknown_host::RULE)
+    {
+        facts = facts.with_host_refs(project);
+    }
     let dev_files: Vec<crate::span::FileId> =
         if settings.preset_by_file && settings.preset == Preset::Production {
             project

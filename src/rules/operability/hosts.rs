@@ -160,9 +160,9 @@ pub enum HostKind {
 
 /// A host reference inside a string.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct HostRef {
+pub struct HostRef<'a> {
     /// The host as written (IPv6 without its brackets).
-    pub host: String,
+    pub host: &'a str,
     pub kind: HostKind,
     /// Where the host is written (brackets included).
     pub host_range: Range<usize>,
@@ -172,16 +172,17 @@ pub struct HostRef {
     pub range: Range<usize>,
     /// Where the reference starts: its scheme for a URL, else its host.
     pub start: usize,
-    /// The URL scheme, lowercased, when the reference is a URL.
-    pub scheme: Option<String>,
+    /// The URL scheme as written (compare it ignoring ASCII case), when
+    /// the reference is a URL.
+    pub scheme: Option<&'a str>,
 }
 
-impl HostRef {
+impl HostRef<'_> {
     /// The explicit port, or the default of `http` (80) and `https` (443).
     pub fn effective_port(&self) -> Option<u16> {
-        self.port.or(match self.scheme.as_deref() {
-            Some("http") => Some(80),
-            Some("https") => Some(443),
+        self.port.or(match self.scheme {
+            Some(s) if s.eq_ignore_ascii_case("http") => Some(80),
+            Some(s) if s.eq_ignore_ascii_case("https") => Some(443),
             _ => None,
         })
     }
@@ -359,7 +360,7 @@ pub fn classify(host: &str, bracketed: bool) -> Option<HostKind> {
 }
 
 /// Every host reference in `s`, in order.
-pub fn host_refs(s: &str) -> Vec<HostRef> {
+pub fn host_refs(s: &str) -> Vec<HostRef<'_>> {
     // A URL (`://`) and a `host:port` token both need a `:` (most values
     // have none).
     if !s.contains(':') {
@@ -402,7 +403,7 @@ pub fn host_refs(s: &str) -> Vec<HostRef> {
         }
         urls.push(start..end);
         from = end.max(from);
-        let scheme = s[start..sep].to_ascii_lowercase();
+        let scheme = &s[start..sep];
         let auth = &s[auth_start..end];
         let host_start = auth_start + auth.rfind('@').map_or(0, |i| i + 1);
         let hostport = &s[host_start..end];
@@ -447,7 +448,7 @@ pub fn host_refs(s: &str) -> Vec<HostRef> {
             continue;
         };
         out.push(HostRef {
-            host: host_text.to_string(),
+            host: host_text,
             kind,
             host_range,
             port,
@@ -501,7 +502,7 @@ pub fn host_refs(s: &str) -> Vec<HostRef> {
             continue;
         };
         out.push(HostRef {
-            host: host_text.to_string(),
+            host: host_text,
             kind,
             host_range: host_start..colon,
             port: Some(port),
@@ -526,11 +527,22 @@ pub enum Place<'a> {
 
 impl Place<'_> {
     pub fn describe(&self) -> String {
+        let mut out = String::new();
+        self.push_describe(&mut out);
+        out
+    }
+
+    /// Append [`Place::describe`] to `out`.
+    pub fn push_describe(&self, out: &mut String) {
         match self {
-            Place::Environment(k) => format!("`{k}`"),
-            Place::Command => "its `command`".to_string(),
-            Place::Entrypoint => "its `entrypoint`".to_string(),
-            Place::Healthcheck => "its healthcheck".to_string(),
+            Place::Environment(k) => {
+                out.push('`');
+                out.push_str(k);
+                out.push('`');
+            }
+            Place::Command => out.push_str("its `command`"),
+            Place::Entrypoint => out.push_str("its `entrypoint`"),
+            Place::Healthcheck => out.push_str("its healthcheck"),
         }
     }
 }
@@ -571,10 +583,30 @@ impl Text<'_> {
     }
 }
 
+/// Every host reference in the strings of a service ([`places`]), in
+/// order, each with the string it is in. `Facts::host_refs` keeps them for
+/// the rules that read them.
+pub fn service_refs(s: &Service) -> Vec<(Text<'_>, HostRef<'_>)> {
+    let mut out = Vec::new();
+    for t in places(s) {
+        out.extend(host_refs(&t.text.value).into_iter().map(|r| (t, r)));
+    }
+    out
+}
+
 /// The strings of a service that may name other hosts: environment values,
 /// `command` and `entrypoint` words, `healthcheck.test` items.
 pub fn places(s: &Service) -> Vec<Text<'_>> {
-    let mut out = Vec::new();
+    let args = |c: &Option<crate::model::Command>| c.as_ref().map_or(0, |c| c.args.len());
+    let mut out = Vec::with_capacity(
+        s.environment.len()
+            + args(&s.command)
+            + args(&s.entrypoint)
+            + s.healthcheck
+                .as_ref()
+                .and_then(|h| h.test.as_ref())
+                .map_or(0, |t| t.args.len()),
+    );
     for kv in &s.environment {
         if let Some(v) = &kv.value {
             out.push(Text {
@@ -644,7 +676,7 @@ mod tests {
     fn refs(s: &str) -> Vec<(String, Option<u16>, String)> {
         host_refs(s)
             .into_iter()
-            .map(|r| (r.host, r.port, s[r.range].to_string()))
+            .map(|r| (r.host.to_string(), r.port, s[r.range].to_string()))
             .collect()
     }
 
@@ -698,7 +730,7 @@ mod tests {
     fn ipv6() {
         let r = &host_refs("http://[::1]:9000/minio")[0];
         assert_eq!(
-            (r.host.as_str(), r.kind, r.port),
+            (r.host, r.kind, r.port),
             ("::1", HostKind::Loopback, Some(9000))
         );
         let r = &host_refs("--addr [::1]:8080")[0];
@@ -878,6 +910,6 @@ mod tests {
         assert_eq!(&s[r[0].range.clone()], "kafka1:19092");
         assert_eq!(&s[r[1].range.clone()], "localhost:9092");
         assert_eq!(&s[r[1].host_range.clone()], "localhost");
-        assert_eq!(r[1].scheme.as_deref(), Some("external"));
+        assert_eq!(r[1].scheme, Some("EXTERNAL"));
     }
 }

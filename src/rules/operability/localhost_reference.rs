@@ -16,7 +16,7 @@ use crate::model::{Service, State};
 use crate::rules::Context;
 use crate::rules::knowledge::Peer;
 
-use super::hosts::{HostKind, NetMode, Place, host_refs, net_mode, places};
+use super::hosts::{HostKind, NetMode, Place, net_mode, service_refs};
 
 crate::declare_rule! {
     id: "localhost-reference",
@@ -98,20 +98,21 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     // The ports each service serves (in the order of the services), found
     // once for the project when a reference needs them.
     let all_served = OnceCell::new();
-    for a in cx.project.services.values() {
+    for (i, a) in cx.project.services.values().enumerate() {
         // With `network_mode: host` localhost is the host; with
         // `service:`/`container:` it is the namespace joined, which is
         // how sidecars are meant to talk.
         if net_mode(a) != NetMode::Networks {
             continue;
         }
-        explicit(cx, a, &all_served, out);
+        explicit(cx, i, a, &all_served, out);
         implicit(cx, a, out);
     }
 }
 
 fn explicit(
     cx: &Context<'_>,
+    index: usize,
     a: &Service,
     all_served: &OnceCell<Vec<Vec<PortRange>>>,
     out: &mut Vec<Finding>,
@@ -131,12 +132,20 @@ fn explicit(
         .facts
         .image_facts(name)
         .is_some_and(|f| !f.ports.is_empty());
-    for t in places(a) {
+    let found_here;
+    let refs = match cx.facts.host_refs(index) {
+        Some(r) => r,
+        None => {
+            found_here = service_refs(a);
+            &found_here
+        }
+    };
+    for (t, r) in refs {
         let (place, text) = (t.place, t.text);
         if place == Place::Healthcheck && !known_ports {
             continue;
         }
-        for r in host_refs(&text.value) {
+        {
             if r.kind != HostKind::Loopback {
                 continue;
             }

@@ -9,7 +9,7 @@ use crate::model::{Project, Service, State};
 use crate::rules::Context;
 use crate::util::has_interpolation;
 
-use super::hosts::{HostKind, NETWORK_SCHEMES, NetMode, host_refs, net_mode, places};
+use super::hosts::{HostKind, NETWORK_SCHEMES, NetMode, net_mode, service_refs};
 
 crate::declare_rule! {
     id: "unknown-host",
@@ -127,16 +127,24 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         return;
     };
     let services: Vec<String> = p.services.keys().map(|k| k.to_ascii_lowercase()).collect();
-    for s in p.services.values() {
+    for (i, s) in p.services.values().enumerate() {
         if resolves_elsewhere(p, s) {
             continue;
         }
         let Some(own) = own_names(s) else {
             continue;
         };
-        for t in places(s) {
+        let found_here;
+        let refs = match cx.facts.host_refs(i) {
+            Some(r) => r,
+            None => {
+                found_here = service_refs(s);
+                &found_here
+            }
+        };
+        for (t, r) in refs {
             let (place, text) = (t.place, t.text);
-            for r in host_refs(&text.value) {
+            {
                 // An address for a browser or outside clients is resolved
                 // by the user's machine, not by Docker's DNS; a bind
                 // address is no destination.
@@ -144,10 +152,9 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                     continue;
                 }
                 if r.port.is_none()
-                    && !r
-                        .scheme
-                        .as_deref()
-                        .is_some_and(|sch| NETWORK_SCHEMES.contains(&sch))
+                    && !r.scheme.is_some_and(|sch| {
+                        NETWORK_SCHEMES.iter().any(|n| sch.eq_ignore_ascii_case(n))
+                    })
                 {
                     continue;
                 }
