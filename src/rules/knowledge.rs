@@ -103,8 +103,26 @@ impl ImageFacts {
         if self.healthcheck.is_empty() {
             return None;
         }
-        let items: Vec<String> = self.healthcheck.iter().map(|a| format!("{a:?}")).collect();
-        Some(format!("[{}]", items.join(", ")))
+        let mut out = String::from("[");
+        for (i, a) in self.healthcheck.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            // Debug quoting: printable ASCII other than a double quote and a
+            // backslash is written as it is.
+            if a.bytes()
+                .all(|c| (b' '..=b'~').contains(&c) && c != b'"' && c != b'\\')
+            {
+                out.push('"');
+                out.push_str(a);
+                out.push('"');
+            } else {
+                use std::fmt::Write;
+                let _ = write!(out, "{a:?}");
+            }
+        }
+        out.push(']');
+        Some(out)
     }
 }
 

@@ -595,12 +595,12 @@ fn run_preset(
     // uses every core), their findings joined in the order of `ALL`. A
     // small one runs them in turn: projects are linted in parallel already,
     // and splitting its few microseconds of work cost more than it saved.
-    // `findings` is a buffer the caller keeps from rule to rule.
-    let run_rule = |rule: &'static Rule, findings: &mut Vec<Finding>, out: &mut Vec<Diagnostic>| {
+    // A rule's findings go to `findings`; it returns the severity they
+    // take (`None` when it does not run) and whether a configured level
+    // overrides the severities it chose.
+    let run_rule = |rule: &'static Rule, findings: &mut Vec<Finding>| {
         let (level, explicit) = settings.level(rule);
-        let Some(default_severity) = level.severity() else {
-            return;
-        };
+        let default_severity = level.severity()?;
         let cx = Context {
             project,
             facts,
@@ -610,7 +610,10 @@ fn run_preset(
             fixes: settings.fixes,
         };
         (rule.check)(&cx, findings);
-        out.extend(findings.drain(..).map(|f| {
+        Some((default_severity, explicit))
+    };
+    let diagnostic =
+        |rule: &'static Rule, default_severity: Severity, explicit: bool, f: Finding| {
             let severity = if explicit {
                 default_severity
             } else {
@@ -626,25 +629,58 @@ fn run_preset(
                 help: f.help,
                 fix: f.fix,
             }
-        }));
-    };
-    let mut out = Vec::new();
+        };
     if project.services.len() >= PARALLEL_RULES_FROM {
         let per_rule: Vec<Vec<Diagnostic>> = ALL
             .par_iter()
             .map(|rule| {
-                let mut found = Vec::new();
-                run_rule(rule, &mut Vec::new(), &mut found);
-                found
+                let mut findings = Vec::new();
+                match run_rule(rule, &mut findings) {
+                    Some((severity, explicit)) => findings
+                        .into_iter()
+                        .map(|f| diagnostic(rule, severity, explicit, f))
+                        .collect(),
+                    None => Vec::new(),
+                }
             })
             .collect();
+        let mut out = Vec::with_capacity(per_rule.iter().map(Vec::len).sum());
         out.extend(per_rule.into_iter().flatten());
-    } else {
-        let mut findings = Vec::new();
-        for rule in ALL {
-            run_rule(rule, &mut findings, &mut out);
+        return out;
+    }
+    // Every rule's findings go to one buffer the thread keeps from project
+    // to project, so that the diagnostics are made at once, in a vector of
+    // their number (growing the vector rule by rule copied them over and
+    // over).
+    thread_local! {
+        static FINDINGS: std::cell::Cell<Vec<Finding>> = const { std::cell::Cell::new(Vec::new()) };
+    }
+    let mut findings = FINDINGS.take();
+    findings.clear();
+    // Per rule that ran: where its findings end, their severity, whether it
+    // overrides theirs.
+    let mut ran: Vec<(&'static Rule, usize, Severity, bool)> = Vec::new();
+    for rule in ALL {
+        if let Some((severity, explicit)) = run_rule(rule, &mut findings)
+            && ran.last().map_or(0, |r| r.1) < findings.len()
+        {
+            ran.push((rule, findings.len(), severity, explicit));
         }
     }
+    let mut out = Vec::with_capacity(findings.len());
+    let mut drain = findings.drain(..);
+    let mut at = 0;
+    for (rule, end, severity, explicit) in ran {
+        out.extend(
+            drain
+                .by_ref()
+                .take(end - at)
+                .map(|f| diagnostic(rule, severity, explicit, f)),
+        );
+        at = end;
+    }
+    drop(drain);
+    FINDINGS.set(findings);
     out
 }
 

@@ -74,25 +74,53 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 Finding::new(
                     RULE.id,
                     img.span,
-                    format!("service `{name}` runs image `{repo}` without a tag, which means `latest`"),
+                    [
+                        "service `",
+                        name,
+                        "` runs image `",
+                        repo,
+                        "` without a tag, which means `latest`",
+                    ]
+                    .concat(),
                 )
                 .label("no tag")
                 .via(img.via)
-                .help(format!(
-                    "pin a version (`{repo}:<version>`), so that every pull runs the same image"
-                )),
+                .help(
+                    [
+                        "pin a version (`",
+                        repo,
+                        ":<version>`), so that every pull runs the same image",
+                    ]
+                    .concat(),
+                ),
             ),
             (Some(tag), Some(span)) if mutable(tag) => out.push(
                 Finding::new(
                     RULE.id,
                     span,
-                    format!("service `{name}` runs image `{repo}` with the mutable tag `{tag}`"),
+                    [
+                        "service `",
+                        name,
+                        "` runs image `",
+                        repo,
+                        "` with the mutable tag `",
+                        tag,
+                        "`",
+                    ]
+                    .concat(),
                 )
                 .label("moves with every release")
                 .via(img.via)
-                .help(format!(
-                    "pin a version (`{repo}:<version>`) instead of `{tag}`, so that every pull runs the same image"
-                )),
+                .help(
+                    [
+                        "pin a version (`",
+                        repo,
+                        ":<version>`) instead of `",
+                        tag,
+                        "`, so that every pull runs the same image",
+                    ]
+                    .concat(),
+                ),
             ),
             _ => {}
         }

@@ -47,10 +47,14 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             let mut f = Finding::new(
                 RULE.id,
                 span,
-                format!(
-                    "service `{}` depends on `{target}` without waiting for it to be healthy",
-                    s.name.value
-                ),
+                [
+                    "service `",
+                    &s.name.value,
+                    "` depends on `",
+                    target,
+                    "` without waiting for it to be healthy",
+                ]
+                .concat(),
             )
             .via(d.service.via);
             if let Some(c) = &d.condition {
@@ -64,7 +68,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                 .service(target)
                 .and_then(|t| t.healthcheck.as_ref())
             {
-                f = f.related(h.key, format!("`{target}` has a healthcheck"));
+                f = f.related(h.key, ["`", target, "` has a healthcheck"].concat());
             }
             let interpolated = matches!(d.service.origin, crate::load::Origin::Pieces(_));
             f = f.help(if d.short && interpolated {
@@ -76,12 +80,20 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
                      or silence this finding (knowledge card 4)"
                 )
             } else {
-                format!(
-                    "`{target}` can report when it is ready: write `{target}: {{condition: {HEALTHY}}}` \
-                     under `depends_on` so that `{}` starts only once `{target}` is healthy \
-                     (knowledge card 4)",
-                    s.name.value
-                )
+                [
+                    "`",
+                    target,
+                    "` can report when it is ready: write `",
+                    target,
+                    ": {condition: ",
+                    HEALTHY,
+                    "}` under `depends_on` so that `",
+                    &s.name.value,
+                    "` starts only once `",
+                    target,
+                    "` is healthy (knowledge card 4)",
+                ]
+                .concat()
             });
             f = f.fix(cx.fix(|| fix(cx.project, s, &flagged, i)));
             out.push(f);

@@ -30,7 +30,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             Finding::new(
                 RULE.id,
                 s.name.span,
-                format!("service `{}` has no restart policy", s.name.value),
+                ["service `", &s.name.value, "` has no restart policy"].concat(),
             )
             .via(s.name.via)
             .help(
