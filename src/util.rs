@@ -61,13 +61,15 @@ pub fn find_scheme_separator(s: &str, from: usize) -> Option<usize> {
     if !s.is_char_boundary(from) {
         return None;
     }
+    // Each `:`, found eight bytes at a time.
     let b = s.as_bytes();
     let mut at = from;
-    while at + 2 < b.len() {
-        if b[at] == b':' && b[at + 1] == b'/' && b[at + 2] == b'/' {
-            return Some(at);
+    while let Some(i) = find_byte(&b[at..], b':') {
+        let colon = at + i;
+        if b.get(colon + 1) == Some(&b'/') && b.get(colon + 2) == Some(&b'/') {
+            return Some(colon);
         }
-        at += 1;
+        at = colon + 1;
     }
     None
 }

@@ -61,19 +61,27 @@ pub fn credential_word(key: &str) -> Option<&'static str> {
     // Every word holds one of these, which most keys do not: those keys
     // are answered without splitting them.
     const STEMS: &[&[u8]] = &[b"PASS", b"SECRET", b"TOKEN", b"KEY", b"CREDENTIAL"];
+    // For each byte, 1 + the index of the stem starting with it (either
+    // case), or 0: only that stem can match there.
+    const FIRST: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut i = 0;
+        while i < STEMS.len() {
+            let c = STEMS[i][0];
+            t[c as usize] = i as u8 + 1;
+            t[c.to_ascii_lowercase() as usize] = i as u8 + 1;
+            i += 1;
+        }
+        t
+    };
     let k = key.as_bytes();
-    let has_stem = (0..k.len()).any(|i| {
-        // Only the stem starting with this letter can match here.
-        let stem = match k[i] | 0x20 {
-            b'p' => STEMS[0],
-            b's' => STEMS[1],
-            b't' => STEMS[2],
-            b'k' => STEMS[3],
-            b'c' => STEMS[4],
-            _ => return false,
-        };
-        k.get(i..i + stem.len())
-            .is_some_and(|w| w.eq_ignore_ascii_case(stem))
+    let has_stem = k.iter().enumerate().any(|(i, &c)| {
+        let s = FIRST[c as usize];
+        s != 0 && {
+            let stem = STEMS[s as usize - 1];
+            k.get(i..i + stem.len())
+                .is_some_and(|w| w.eq_ignore_ascii_case(stem))
+        }
     });
     if !has_stem {
         return None;
