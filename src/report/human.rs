@@ -396,22 +396,41 @@ fn printable(text: &str) -> bool {
 /// of its own: `false`, with `out` in any state, when `prewrap` cannot
 /// wrap it.
 fn wrap_into(out: &mut String, text: &str, width: usize, separator: &str) -> bool {
+    // One line of printable ASCII (most messages) needs no search for
+    // line breaks.
     if printable(text) {
-        // One line (most messages and helps): blank when only spaces.
-        if text.bytes().all(|b| b == b' ') {
-            return false;
-        }
-        wrap_printable(text, width, out, separator);
-        return true;
+        return wrap_line_into(out, text, width, separator);
     }
-    let Some(wrapped) = prewrap(text, width) else {
-        return false;
-    };
-    for (i, line) in wrapped.split('\n').enumerate() {
+    // `prewrap` wraps each line alone.
+    for (i, line) in text.split('\n').enumerate() {
         if i > 0 {
             out.push_str(separator);
         }
-        out.push_str(line);
+        if !wrap_line_into(out, line, width, separator) {
+            return false;
+        }
+    }
+    true
+}
+
+/// [`wrap_into`] of one line.
+fn wrap_line_into(out: &mut String, line: &str, width: usize, separator: &str) -> bool {
+    if printable(line) {
+        // Blank when only spaces.
+        if line.bytes().all(|b| b == b' ') {
+            return false;
+        }
+        wrap_printable(line, width, out, separator);
+        return true;
+    }
+    let Some(wrapped) = prewrap(line, width) else {
+        return false;
+    };
+    for (i, part) in wrapped.split('\n').enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        out.push_str(part);
     }
     true
 }
