@@ -183,11 +183,18 @@ fn span(s: crate::span::Span) -> SourceSpan {
 /// The help shown for a finding of `rule`: its own help, if any, then
 /// where the rule's documentation is.
 fn shown_help(rule: &str, help: Option<&str>) -> String {
-    let docs = format!("run `dockmaster explain {rule}` for the rule's documentation");
-    match help {
-        Some(h) => format!("{h}\n{docs}"),
-        None => docs,
+    const BEFORE: &str = "run `dockmaster explain ";
+    const AFTER: &str = "` for the rule's documentation";
+    let own = help.map_or(0, |h| h.len() + 1);
+    let mut shown = String::with_capacity(own + BEFORE.len() + rule.len() + AFTER.len());
+    if let Some(h) = help {
+        shown.push_str(h);
+        shown.push('\n');
     }
+    shown.push_str(BEFORE);
+    shown.push_str(rule);
+    shown.push_str(AFTER);
+    shown
 }
 
 fn to_miette(item: &Item) -> Rendered {
@@ -287,7 +294,7 @@ fn prewrap(text: &str, width: usize) -> Option<Cow<'_, str>> {
         let bytes = line.as_bytes();
         let printable = bytes.iter().all(|b| (0x20..0x7f).contains(b));
         if printable {
-            wrap_printable(line, width, &mut out);
+            wrap_printable(line, width, &mut out, "\n");
             continue;
         }
         let (mut start, mut end, mut used) = (0, 0, 0);
@@ -327,7 +334,7 @@ fn prewrap(text: &str, width: usize) -> Option<Cow<'_, str>> {
 /// length: a word fits when it ends at most `width` bytes after the start
 /// of its output line, so each break is found by looking back from there
 /// instead of measuring every word.
-fn wrap_printable(line: &str, width: usize, out: &mut String) {
+fn wrap_printable(line: &str, width: usize, out: &mut String, separator: &str) {
     let b = line.as_bytes();
     // Where the word starting at `i` ends (an empty word before leading
     // spaces), and where the spaces after it end.
@@ -370,8 +377,62 @@ fn wrap_printable(line: &str, width: usize, out: &mut String) {
         if start >= trimmed {
             return;
         }
-        out.push('\n');
+        out.push_str(separator);
     }
+}
+
+/// Whether `text` is printable ASCII (so without line breaks): tested a
+/// chunk at a time without stopping early, which the compiler vectorises.
+fn printable(text: &str) -> bool {
+    text.as_bytes().chunks(32).all(|chunk| {
+        chunk
+            .iter()
+            .fold(true, |ok, &b| ok & (b.wrapping_sub(0x20) < 0x5f))
+    })
+}
+
+/// [`prewrap`] of `text` written into `out` with `separator` between its
+/// lines (a line break and the next line's indentation), without a text
+/// of its own: `false`, with `out` in any state, when `prewrap` cannot
+/// wrap it.
+fn wrap_into(out: &mut String, text: &str, width: usize, separator: &str) -> bool {
+    // One line of printable ASCII (most messages) needs no search for
+    // line breaks.
+    if printable(text) {
+        return wrap_line_into(out, text, width, separator);
+    }
+    // `prewrap` wraps each line alone.
+    for (i, line) in text.split('\n').enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        if !wrap_line_into(out, line, width, separator) {
+            return false;
+        }
+    }
+    true
+}
+
+/// [`wrap_into`] of one line.
+fn wrap_line_into(out: &mut String, line: &str, width: usize, separator: &str) -> bool {
+    if printable(line) {
+        // Blank when only spaces.
+        if line.bytes().all(|b| b == b' ') {
+            return false;
+        }
+        wrap_printable(line, width, out, separator);
+        return true;
+    }
+    let Some(wrapped) = prewrap(line, width) else {
+        return false;
+    };
+    for (i, part) in wrapped.split('\n').enumerate() {
+        if i > 0 {
+            out.push_str(separator);
+        }
+        out.push_str(part);
+    }
+    true
 }
 
 /// The message, help and related messages of a finding wrapped for a
@@ -542,11 +603,10 @@ pub fn plain_agrees_with_miette(report: &Report, width: usize) -> Result<usize, 
 mod plain {
     use std::cell::RefCell;
     use std::rc::Rc;
-    use std::sync::LazyLock;
 
     use rustc_hash::FxHashMap;
 
-    use super::{HELP_INDENT, MESSAGE_INDENT, prewrap, shown_help};
+    use super::{HELP_INDENT, MESSAGE_INDENT, shown_help, wrap_into};
     use crate::diag::Severity;
     use crate::report::Item;
     use crate::source::SourceFile;
@@ -701,30 +761,94 @@ mod plain {
 
     /// A number right-aligned in `width` columns.
     fn number(out: &mut String, n: usize, width: usize) {
+        spaces(out, width.saturating_sub(digits(n)));
         if n < 1000 {
             let d = digits(n);
-            spaces(out, width.saturating_sub(d));
             out.push_str(&SMALL_NUMBERS[n * 3 + 3 - d..n * 3 + 3]);
-            return;
+        } else if n < 1_000_000 {
+            // Line numbers of long files: the thousands, then three digits.
+            let (high, low) = (n / 1000, n % 1000);
+            let d = digits(high);
+            out.push_str(&SMALL_NUMBERS[high * 3 + 3 - d..high * 3 + 3]);
+            out.push_str(&SMALL_NUMBERS[low * 3..low * 3 + 3]);
+        } else {
+            crate::util::push_decimal(out, n);
         }
-        spaces(out, width.saturating_sub(digits(n)));
-        crate::util::push_decimal(out, n);
     }
 
+    /// Gutter widths up to this many digits come from [`GUTTERS`].
+    const WIDEST: usize = 3;
+
+    /// Where the gutters of width `w` (1 to [`WIDEST`]) start in
+    /// [`GUTTERS`]: `10^w` of them, `w + 6` bytes each.
+    const fn gutters_at(w: usize) -> usize {
+        let mut at = 0;
+        let mut v = 1;
+        let mut count = 10;
+        while v < w {
+            at += count * (v + 6);
+            v += 1;
+            count *= 10;
+        }
+        at
+    }
+
+    /// ` {n:>w$} │ ` for every width `w` up to [`WIDEST`] and number `n`
+    /// below `10^w`, one after the other, made at compile time (a table of
+    /// strings made at run time cost more than the lines it served).
+    const GUTTERS: &str = {
+        const LEN: usize = gutters_at(WIDEST + 1);
+        const BYTES: [u8; LEN] = {
+            let mut b = [0u8; LEN];
+            let mut w = 1;
+            let mut count = 10;
+            while w <= WIDEST {
+                let base = gutters_at(w);
+                let mut n = 0;
+                while n < count {
+                    let at = base + n * (w + 6);
+                    b[at] = b' ';
+                    // Right-aligned digits, spaces before them.
+                    let mut i = 0;
+                    let mut v = n;
+                    while i < w {
+                        let c = at + w - i;
+                        b[c] = if i == 0 || v > 0 {
+                            b'0' + (v % 10) as u8
+                        } else {
+                            b' '
+                        };
+                        v /= 10;
+                        i += 1;
+                    }
+                    // " │ ": a space, U+2502 in UTF-8, a space.
+                    b[at + w + 1] = b' ';
+                    b[at + w + 2] = 0xE2;
+                    b[at + w + 3] = 0x94;
+                    b[at + w + 4] = 0x82;
+                    b[at + w + 5] = b' ';
+                    n += 1;
+                }
+                w += 1;
+                count *= 10;
+            }
+            b
+        };
+        match std::str::from_utf8(&BYTES) {
+            Ok(s) => s,
+            Err(_) => panic!("ASCII and box drawing"),
+        }
+    };
+
     /// A snippet line's gutter, ` {n:>width$} │ `: for the line numbers
-    /// and widths of nearly every snippet, one string made once (writing
+    /// and widths of nearly every snippet, a slice of [`GUTTERS`] (writing
     /// the number each time took a tenth of the rendering).
     fn line_gutter(out: &mut String, n: usize, width: usize) {
-        /// Widths up to this many digits, numbers below 1,000.
-        const WIDEST: usize = 3;
-        static GUTTERS: LazyLock<Vec<String>> = LazyLock::new(|| {
-            (0..=WIDEST)
-                .flat_map(|w| (0..1000).map(move |n| format!(" {n:>w$} │ ")))
-                .collect()
-        });
+        const AT: [usize; WIDEST + 1] = [0, gutters_at(1), gutters_at(2), gutters_at(3)];
         let w = width.max(digits(n));
-        if n < 1000 && w <= WIDEST {
-            out.push_str(&GUTTERS[w * 1000 + n]);
+        if w <= WIDEST {
+            let at = AT[w] + n * (w + 6);
+            out.push_str(&GUTTERS[at..at + w + 6]);
         } else {
             out.push(' ');
             number(out, n, width);
@@ -815,6 +939,7 @@ mod plain {
     impl Drawn<'_> {
         fn draw(&self, out: &mut String) {
             let name = self.file.shown_path();
+            let mut shown = Vec::new();
             for (cx, lines) in self.contexts.iter().zip(&self.snippets) {
                 let gutter = self.gutter.then(|| &self.labels[0]);
                 snippet(
@@ -826,6 +951,7 @@ mod plain {
                     &self.labels,
                     self.tabs,
                     gutter,
+                    &mut shown,
                 );
             }
         }
@@ -949,18 +1075,17 @@ mod plain {
     }
 
     /// A message as miette's `render_causes` shows it: after the icon, its
-    /// lines (wrapped beforehand by [`prewrap`]) continued by a bar.
-    fn push_message(out: &mut String, severity_icon: &str, message: &str) {
+    /// lines (wrapped by [`prewrap`] to `width`) continued by a bar; or
+    /// `false`, with `out` in any state, when `prewrap` cannot wrap it.
+    fn push_message(out: &mut String, severity_icon: &str, message: &str, width: usize) -> bool {
         out.push_str("  ");
         out.push_str(severity_icon);
         out.push(' ');
-        for (i, line) in message.split('\n').enumerate() {
-            if i > 0 {
-                out.push_str("\n  │ ");
-            }
-            out.push_str(line);
+        if !wrap_into(out, message, width, "\n  │ ") {
+            return false;
         }
         out.push('\n');
+        true
     }
 
     /// Render `item` into `out` as miette would, or return `false` (with
@@ -986,10 +1111,7 @@ mod plain {
             } else {
                 let other = item.sources.get(l.span.file);
                 let message = format!("{} ({})", l.message, other.shown_path());
-                let (Some(label), Some(message)) = (
-                    label(other, l.span, "", true),
-                    prewrap(&message, message_width).map(std::borrow::Cow::into_owned),
-                ) else {
+                let Some(label) = label(other, l.span, "", true) else {
                     return false;
                 };
                 let Some(drawn) = drawn(other, vec![label]) else {
@@ -1001,29 +1123,30 @@ mod plain {
         let Some(drawn) = drawn(file, labels) else {
             return false;
         };
-        let (Some(message), Some(help)) = (
-            prewrap(&d.message, message_width),
-            wrapped_help(
-                d.rule,
-                d.help.as_deref(),
-                text_width.saturating_sub(HELP_INDENT),
-            ),
+        let Some(help) = wrapped_help(
+            d.rule,
+            d.help.as_deref(),
+            text_width.saturating_sub(HELP_INDENT),
         ) else {
             return false;
         };
 
-        // Header and message.
+        // Header and message, wrapped straight into `out`.
         out.push_str(d.severity.as_str());
         out.push('[');
         out.push_str(d.rule);
         out.push_str("]\n\n");
-        push_message(out, icon(d.severity), &message);
+        if !push_message(out, icon(d.severity), &d.message, message_width) {
+            return false;
+        }
         drawn.draw(out);
         out.push_str(&help);
         // The notes, as miette's `render_related` draws advice.
         for (message, drawn) in &notes {
             out.push_str("\nAdvice: \n");
-            push_message(out, "☞", message);
+            if !push_message(out, "☞", message, message_width) {
+                return false;
+            }
             drawn.draw(out);
         }
         true
@@ -1054,13 +1177,11 @@ mod plain {
     /// documentation.
     fn wrapped_help(rule: &'static str, help: Option<&str>, width: usize) -> Option<Rc<str>> {
         let wrap = || {
-            prewrap(&shown_help(rule, help), width).map(|w| {
-                let mut block = String::with_capacity(w.len() + 64);
-                for (i, l) in w.split('\n').enumerate() {
-                    block.push_str(if i == 0 { "  help: " } else { "        " });
-                    block.push_str(l);
-                    block.push('\n');
-                }
+            let shown = shown_help(rule, help);
+            let mut block = String::with_capacity(shown.len() + 64);
+            block.push_str("  help: ");
+            wrap_into(&mut block, &shown, width, "\n        ").then(|| {
+                block.push('\n');
                 Rc::from(block)
             })
         };
@@ -1108,15 +1229,16 @@ mod plain {
     /// miette's `render_context` for labels that each lie within a line,
     /// or for one label over several lines (`gutter`), which has no text.
     #[allow(clippy::too_many_arguments)]
-    fn snippet(
+    fn snippet<'l, 't>(
         out: &mut String,
         file: &SourceFile,
         name: &str,
         cx: &Context,
         lines: &[Line],
-        labels: &[Label],
+        labels: &'l [Label<'t>],
         tabs: bool,
         gutter: Option<&Label>,
+        shown: &mut Vec<(&'l Label<'t>, usize)>,
     ) {
         let index = &file.lines;
         let inside = labels
@@ -1141,7 +1263,6 @@ mod plain {
         out.push(':');
         number(out, column + 1, 0);
         out.push_str("]\n");
-        let mut shown: Vec<(&Label, usize)> = Vec::new();
         for l in lines {
             line_gutter(out, l.number, linum_width);
             if let Some(label) = gutter {
@@ -1194,7 +1315,7 @@ mod plain {
                 spaces(out, linum_width + 1);
                 out.push_str(" · ");
                 let mut at = 1;
-                for &(other, bar) in &shown {
+                for &(other, bar) in shown.iter() {
                     while at < bar + 1 {
                         out.push(' ');
                         at += 1;
