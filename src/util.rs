@@ -52,10 +52,11 @@ pub fn find_byte(haystack: &[u8], needle: u8) -> Option<usize> {
         .map(|i| at + i)
 }
 
-/// The offset of the first `://` in `s` at or after `from`. A plain byte
-/// loop: `str::find` with a string pattern sets up a two-way searcher for
-/// each call, and even a char search (a memchr) costs more in setup than
-/// the scan of the short values of a Compose file.
+/// The offset of the first `://` in `s` at or after `from`, found from
+/// colon to colon with [`find_byte`]: `str::find` with a string pattern
+/// sets up a two-way searcher for each call, and even a char search (a
+/// memchr) costs more in setup than the scan of the short values of a
+/// Compose file.
 pub fn find_scheme_separator(s: &str, from: usize) -> Option<usize> {
     // As `s.get(from..)?.find("://")`: nothing from inside a character.
     if !s.is_char_boundary(from) {

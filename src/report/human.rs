@@ -1025,7 +1025,9 @@ mod plain {
             contexts.push(right);
         }
         let made_of = file.made_of();
-        if !made_of.plain && !contexts.iter().all(|cx| simple(&text[cx.data.clone()])) {
+        let other_characters =
+            !made_of.plain && !contexts.iter().all(|cx| simple(&text[cx.data.clone()]));
+        if other_characters {
             // Other characters (a `—` in a comment) are drawn as they are
             // on a line no label touches, where nothing is measured: when
             // the line has no tab (whose width would count theirs) and the
@@ -1044,7 +1046,7 @@ mod plain {
             }
         }
         let snippets: Vec<Vec<Line>> = contexts.iter().map(|cx| split_lines(file, cx)).collect();
-        if !made_of.plain {
+        if other_characters {
             for line in snippets.iter().flatten() {
                 let touched = labels.iter().any(|l| line.applies(l.start, l.len));
                 if !(simple(line.text) || !touched && !line.text.contains('\t')) {

@@ -109,10 +109,13 @@ pub struct Facts<'p> {
     partial_file: bool,
 }
 
-type HostRefs<'p> = Vec<(
+/// A host reference with the string it is in.
+type HostRef<'p> = (
     crate::rules::operability::hosts::Text<'p>,
     crate::rules::operability::hosts::HostRef<'p>,
-)>;
+);
+
+type HostRefs<'p> = Vec<HostRef<'p>>;
 
 /// The images the project builds (the `image` and `build.tags` of services
 /// with `build`), indexed so that asking whether an image is built costs
@@ -185,13 +188,24 @@ impl<'p> Facts<'p> {
         }
     }
 
-    /// The host references in the strings of the service at `index` of
-    /// the project's services, in order, each with its string
-    /// ([`crate::rules::operability::hosts::service_refs`]).
-    /// `None` when they were not found beforehand
-    /// ([`Facts::with_host_refs`]).
-    pub fn host_refs(&self, index: usize) -> Option<&HostRefs<'p>> {
-        self.host_refs.as_ref().and_then(|r| r.get(index))
+    /// The host references in the strings of `service`, the one at
+    /// `index` of the project's services, in order, each with its string
+    /// ([`crate::rules::operability::hosts::service_refs`]): those found
+    /// beforehand ([`Facts::with_host_refs`]), or else found now.
+    pub fn host_refs<'s>(
+        &'s self,
+        index: usize,
+        service: &'s Service,
+    ) -> std::borrow::Cow<'s, [HostRef<'s>]>
+    where
+        'p: 's,
+    {
+        match self.host_refs.as_ref().and_then(|r| r.get(index)) {
+            Some(found) => std::borrow::Cow::Borrowed(found),
+            None => {
+                std::borrow::Cow::Owned(crate::rules::operability::hosts::service_refs(service))
+            }
+        }
     }
 
     /// Find the host references of every service of the project once, for

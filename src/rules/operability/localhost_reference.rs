@@ -16,7 +16,7 @@ use crate::model::{Service, State};
 use crate::rules::Context;
 use crate::rules::knowledge::Peer;
 
-use super::hosts::{HostKind, NetMode, Place, net_mode, service_refs};
+use super::hosts::{HostKind, NetMode, Place, net_mode};
 
 crate::declare_rule! {
     id: "localhost-reference",
@@ -132,76 +132,66 @@ fn explicit(
         .facts
         .image_facts(name)
         .is_some_and(|f| !f.ports.is_empty());
-    let found_here;
-    let refs = match cx.facts.host_refs(index) {
-        Some(r) => r,
-        None => {
-            found_here = service_refs(a);
-            &found_here
-        }
-    };
-    for (t, r) in refs {
+    for (t, r) in cx.facts.host_refs(index, a).iter() {
         let (place, text) = (t.place, t.text);
         if place == Place::Healthcheck && !known_ports {
             continue;
         }
-        {
-            if r.kind != HostKind::Loopback {
-                continue;
-            }
-            let Some(port) = r.effective_port() else {
-                continue;
-            };
-            if own.iter().any(|p| p.contains(port)) || t.other_address(r.start) {
-                continue;
-            }
-            let all_served = all_served.get_or_init(|| {
-                cx.project
-                    .services
-                    .values()
-                    .map(|b| served(cx, b))
-                    .collect()
-            });
-            let Some(found) = servers(cx, a, |i, b| {
-                b.name.value != *name && all_served[i].iter().any(|p| p.contains(port))
-            }) else {
-                continue;
-            };
-            if found.is_empty() {
-                continue;
-            }
-            let written = &text.value[r.range.clone()];
-            let with = |s: &Server<'_>| match r.port {
-                Some(p) => format!("{}:{p}", s.address),
-                None => s.address.to_string(),
-            };
-            let help = match found.as_slice() {
-                [one] => format!("write `{}` instead of `{written}`", with(one)),
-                _ => {
-                    let all: Vec<String> = found.iter().map(|s| format!("`{}`", with(s))).collect();
-                    format!(
-                        "write the address of the service meant ({}) instead of `{written}`",
-                        all.join(" or ")
-                    )
-                }
-            };
-            let mut f = Finding::new(
-                RULE.id,
-                text.subspan(r.range.clone()),
-                format!(
-                    "service `{name}` reaches `{written}` in {}, but localhost is the `{name}` container itself; port {port} is served by {}",
-                    place.describe(),
-                    names(&found)
-                ),
-            )
-            .label(format!("localhost inside `{name}`"))
-            .via(text.via)
-            .help(help);
-            for s in &found {
-                f = f.related(s.service.name.span, format!("serves port {port}"));
-            }
-            out.push(f);
+        if r.kind != HostKind::Loopback {
+            continue;
         }
+        let Some(port) = r.effective_port() else {
+            continue;
+        };
+        if own.iter().any(|p| p.contains(port)) || t.other_address(r.start) {
+            continue;
+        }
+        let all_served = all_served.get_or_init(|| {
+            cx.project
+                .services
+                .values()
+                .map(|b| served(cx, b))
+                .collect()
+        });
+        let Some(found) = servers(cx, a, |i, b| {
+            b.name.value != *name && all_served[i].iter().any(|p| p.contains(port))
+        }) else {
+            continue;
+        };
+        if found.is_empty() {
+            continue;
+        }
+        let written = &text.value[r.range.clone()];
+        let with = |s: &Server<'_>| match r.port {
+            Some(p) => format!("{}:{p}", s.address),
+            None => s.address.to_string(),
+        };
+        let help = match found.as_slice() {
+            [one] => format!("write `{}` instead of `{written}`", with(one)),
+            _ => {
+                let all: Vec<String> = found.iter().map(|s| format!("`{}`", with(s))).collect();
+                format!(
+                    "write the address of the service meant ({}) instead of `{written}`",
+                    all.join(" or ")
+                )
+            }
+        };
+        let mut f = Finding::new(
+            RULE.id,
+            text.subspan(r.range.clone()),
+            format!(
+                "service `{name}` reaches `{written}` in {}, but localhost is the `{name}` container itself; port {port} is served by {}",
+                place.describe(),
+                names(&found)
+            ),
+        )
+        .label(format!("localhost inside `{name}`"))
+        .via(text.via)
+        .help(help);
+        for s in &found {
+            f = f.related(s.service.name.span, format!("serves port {port}"));
+        }
+        out.push(f);
     }
 }
 

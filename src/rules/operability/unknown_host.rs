@@ -9,7 +9,7 @@ use crate::model::{Project, Service, State};
 use crate::rules::Context;
 use crate::util::has_interpolation;
 
-use super::hosts::{HostKind, NETWORK_SCHEMES, NetMode, net_mode, service_refs};
+use super::hosts::{HostKind, NETWORK_SCHEMES, NetMode, net_mode};
 
 crate::declare_rule! {
     id: "unknown-host",
@@ -134,69 +134,59 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         let Some(own) = own_names(s) else {
             continue;
         };
-        let found_here;
-        let refs = match cx.facts.host_refs(i) {
-            Some(r) => r,
-            None => {
-                found_here = service_refs(s);
-                &found_here
-            }
-        };
-        for (t, r) in refs {
+        for (t, r) in cx.facts.host_refs(i, s).iter() {
             let (place, text) = (t.place, t.text);
-            {
-                // An address for a browser or outside clients is resolved
-                // by the user's machine, not by Docker's DNS; a bind
-                // address is no destination.
-                if r.kind != HostKind::Bare || t.other_address(r.start) {
-                    continue;
-                }
-                if r.port.is_none()
-                    && !r.scheme.is_some_and(|sch| {
-                        NETWORK_SCHEMES.iter().any(|n| sch.eq_ignore_ascii_case(n))
-                    })
-                {
-                    continue;
-                }
-                let host = r.host.to_ascii_lowercase();
-                if names.contains(&host)
-                    || own.contains(&host)
-                    || is_container_name_of(&host, &services)
-                {
-                    continue;
-                }
-                let candidates = names
-                    .iter()
-                    .map(String::as_str)
-                    .chain(own.iter().map(String::as_str));
-                let suggestion = crate::util::did_you_mean(&host, candidates);
-                let help = match suggestion {
-                    Some(n) => format!("did you mean `{n}`?"),
-                    None => "name a service of the project (Docker's DNS resolves service names, container names and network aliases), or map the name in `extra_hosts`".to_string(),
-                };
-                let mut f = Finding::new(
-                    RULE.id,
-                    text.subspan(r.host_range.clone()),
-                    format!(
-                        "service `{}` refers to host `{}` in {}, which is no service, alias or container of the project",
-                        s.name.value,
-                        r.host,
-                        place.describe()
-                    ),
-                )
-                .label("unknown host")
-                .via(text.via)
-                .help(help);
-                if let Some(n) = suggestion
-                    && let Some(other) = p
-                        .services
-                        .values()
-                        .find(|o| o.name.value.eq_ignore_ascii_case(n))
-                {
-                    f = f.related(other.name.span, format!("service `{}`", other.name.value));
-                }
-                out.push(f);
+            // An address for a browser or outside clients is resolved
+            // by the user's machine, not by Docker's DNS; a bind
+            // address is no destination.
+            if r.kind != HostKind::Bare || t.other_address(r.start) {
+                continue;
             }
+            if r.port.is_none()
+                && !r
+                    .scheme
+                    .is_some_and(|sch| NETWORK_SCHEMES.iter().any(|n| sch.eq_ignore_ascii_case(n)))
+            {
+                continue;
+            }
+            let host = r.host.to_ascii_lowercase();
+            if names.contains(&host)
+                || own.contains(&host)
+                || is_container_name_of(&host, &services)
+            {
+                continue;
+            }
+            let candidates = names
+                .iter()
+                .map(String::as_str)
+                .chain(own.iter().map(String::as_str));
+            let suggestion = crate::util::did_you_mean(&host, candidates);
+            let help = match suggestion {
+                Some(n) => format!("did you mean `{n}`?"),
+                None => "name a service of the project (Docker's DNS resolves service names, container names and network aliases), or map the name in `extra_hosts`".to_string(),
+            };
+            let mut f = Finding::new(
+                RULE.id,
+                text.subspan(r.host_range.clone()),
+                format!(
+                    "service `{}` refers to host `{}` in {}, which is no service, alias or container of the project",
+                    s.name.value,
+                    r.host,
+                    place.describe()
+                ),
+            )
+            .label("unknown host")
+            .via(text.via)
+            .help(help);
+            if let Some(n) = suggestion
+                && let Some(other) = p
+                    .services
+                    .values()
+                    .find(|o| o.name.value.eq_ignore_ascii_case(n))
+            {
+                f = f.related(other.name.span, format!("service `{}`", other.name.value));
+            }
+            out.push(f);
         }
     }
 }
