@@ -4,6 +4,7 @@
 //! and an optional fix). The engine turns each into a [`Diagnostic`] by giving
 //! it its final [`Severity`] from the preset and the configuration.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::load::Via;
@@ -144,7 +145,9 @@ pub struct Finding {
     pub message: String,
     pub primary: Label,
     pub related: Vec<Label>,
-    pub help: Option<String>,
+    /// Most helps are constant texts, borrowed rather than copied into
+    /// each finding.
+    pub help: Option<Cow<'static, str>>,
     pub fix: Option<Fix>,
     /// A severity the rule chose for this finding (rules whose findings
     /// differ in severity, e.g. `cap-add`); `None` takes the rule's level.
@@ -193,7 +196,7 @@ impl Finding {
         }
     }
 
-    pub fn help(mut self, help: impl Into<String>) -> Finding {
+    pub fn help(mut self, help: impl Into<Cow<'static, str>>) -> Finding {
         self.help = Some(help.into());
         self
     }
@@ -222,6 +225,6 @@ pub struct Diagnostic {
     pub message: String,
     pub primary: Label,
     pub related: Vec<Label>,
-    pub help: Option<String>,
+    pub help: Option<Cow<'static, str>>,
     pub fix: Option<Fix>,
 }

@@ -322,7 +322,7 @@ pub fn apply(project: &Project, diags: Vec<Diagnostic>, settings: &Settings) -> 
                         severity,
                         *span,
                         format!("unknown rule or policy `{rule}` in a suppression{hint}"),
-                        Some("`dockmaster rules` lists the rule ids; policies are defined in the configuration file".to_string()),
+                        Some("`dockmaster rules` lists the rule ids; policies are defined in the configuration file"),
                     ));
                 } else {
                     kept.push(meta(
@@ -330,7 +330,7 @@ pub fn apply(project: &Project, diags: Vec<Diagnostic>, settings: &Settings) -> 
                         severity,
                         *span,
                         format!("this suppression of `{rule}` silences nothing"),
-                        Some("remove it: the finding it was written for is gone (or it is on the wrong line)".to_string()),
+                        Some("remove it: the finding it was written for is gone (or it is on the wrong line)"),
                     ));
                 }
             }
@@ -344,10 +344,7 @@ pub fn apply(project: &Project, diags: Vec<Diagnostic>, settings: &Settings) -> 
                     severity,
                     d.span,
                     "this suppression gives no reason".to_string(),
-                    Some(
-                        "say why after the brackets: `# dockmaster: ignore[rule-id] reason`"
-                            .to_string(),
-                    ),
+                    Some("say why after the brackets: `# dockmaster: ignore[rule-id] reason`"),
                 ));
             }
         }
@@ -397,7 +394,7 @@ fn meta(
     severity: Severity,
     span: Span,
     message: String,
-    help: Option<String>,
+    help: Option<&'static str>,
 ) -> Diagnostic {
     let category = rules::find(rule).map_or("meta", |r| r.category.as_str());
     Diagnostic {
@@ -410,7 +407,7 @@ fn meta(
             message: String::new(),
         },
         related: Vec::new(),
-        help,
+        help: help.map(Into::into),
         fix: None,
     }
 }

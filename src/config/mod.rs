@@ -8,6 +8,7 @@
 
 pub mod policy;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
@@ -87,7 +88,7 @@ impl ConfigError {
     }
 }
 
-fn diagnostic(span: Span, message: String, help: Option<String>) -> Diagnostic {
+fn diagnostic(span: Span, message: String, help: Option<Cow<'static, str>>) -> Diagnostic {
     Diagnostic {
         rule: "config",
         category: "configuration",
@@ -120,7 +121,7 @@ impl Reader {
         &mut self,
         span: Span,
         message: impl Into<String>,
-        help: impl Into<String>,
+        help: impl Into<Cow<'static, str>>,
     ) {
         self.errors
             .push(diagnostic(span, message.into(), Some(help.into())));

@@ -784,7 +784,7 @@ fn judge(
                 message: String::new(),
             },
             related,
-            help: p.help.clone(),
+            help: p.help.clone().map(Into::into),
             fix: None,
         });
     };

@@ -252,7 +252,7 @@ pub fn render_errors(report: &Report, color: bool, width: usize, out: &mut Strin
     for item in &report.items {
         let mut rendered = to_miette(item);
         rendered.code = "error[config]".to_string();
-        rendered.help = item.diag.help.clone();
+        rendered.help = item.diag.help.as_deref().map(str::to_string);
         if handler.render_report(out, &rendered).is_err() {
             out.push_str(&format!("{}: {}\n", item.path(), item.diag.message));
         }
@@ -601,6 +601,7 @@ pub fn plain_agrees_with_miette(report: &Report, width: usize) -> Result<usize, 
 /// goes to miette. `tests::plain_rendering_is_miettes` compares the two
 /// over the fixtures and the corpus.
 mod plain {
+    use std::borrow::Cow;
     use std::cell::RefCell;
     use std::rc::Rc;
 
@@ -1127,7 +1128,7 @@ mod plain {
         };
         let Some(help) = wrapped_help(
             d.rule,
-            d.help.as_deref(),
+            d.help.as_ref(),
             text_width.saturating_sub(HELP_INDENT),
         ) else {
             return false;
@@ -1156,18 +1157,28 @@ mod plain {
 
     /// The helps of a rule wrapped (`None`: [`prewrap`] cannot wrap it),
     /// by width and rule: the rule's findings without a help of their own,
-    /// then by their own help.
+    /// then by their own help: a constant text by its address (hashing
+    /// its bytes for each finding cost more than the rest of the lookup),
+    /// any other by its text.
     #[derive(Default)]
     struct Helps {
         shared: Option<Option<Rc<str>>>,
+        constant: FxHashMap<Address, Option<Rc<str>>>,
         own: FxHashMap<Box<str>, Option<Rc<str>>>,
+    }
+
+    /// A constant text by its address and length.
+    type Address = (usize, usize);
+
+    fn address(s: &'static str) -> Address {
+        (s.as_ptr() as usize, s.len())
     }
 
     thread_local! {
         /// Helps wrapped by [`prewrap`]: most findings of a rule share
         /// their help, and wrapping it again for each took a tenth of a
-        /// run.
-        static HELPS: RefCell<FxHashMap<(usize, &'static str), Helps>> =
+        /// run. By width and rule id (a constant, by its address).
+        static HELPS: RefCell<FxHashMap<(usize, Address), Helps>> =
             RefCell::new(FxHashMap::default());
     }
 
@@ -1177,9 +1188,13 @@ mod plain {
     /// The help block of a finding of `rule` as shown, wrapped to `width`
     /// and indented: its own help, if any, then the pointer to the rule's
     /// documentation.
-    fn wrapped_help(rule: &'static str, help: Option<&str>, width: usize) -> Option<Rc<str>> {
+    fn wrapped_help(
+        rule: &'static str,
+        help: Option<&Cow<'static, str>>,
+        width: usize,
+    ) -> Option<Rc<str>> {
         let wrap = || {
-            let shown = shown_help(rule, help);
+            let shown = shown_help(rule, help.map(|h| &**h));
             let mut block = String::with_capacity(shown.len() + 64);
             block.push_str("  help: ");
             wrap_into(&mut block, &shown, width, "\n        ").then(|| {
@@ -1189,18 +1204,30 @@ mod plain {
         };
         HELPS.with(|cache| {
             let mut cache = cache.borrow_mut();
-            let helps = cache.entry((width, rule)).or_default();
+            let helps = cache.entry((width, address(rule))).or_default();
             match help {
                 None => helps.shared.get_or_insert_with(wrap).clone(),
-                Some(own) => {
-                    if let Some(hit) = helps.own.get(own) {
+                Some(Cow::Borrowed(constant)) => {
+                    let key = address(constant);
+                    if let Some(hit) = helps.constant.get(&key) {
+                        return hit.clone();
+                    }
+                    let wrapped = wrap();
+                    if helps.constant.len() >= HELPS_KEPT {
+                        helps.constant.clear();
+                    }
+                    helps.constant.insert(key, wrapped.clone());
+                    wrapped
+                }
+                Some(Cow::Owned(own)) => {
+                    if let Some(hit) = helps.own.get(own.as_str()) {
                         return hit.clone();
                     }
                     let wrapped = wrap();
                     if helps.own.len() >= HELPS_KEPT {
                         helps.own.clear();
                     }
-                    helps.own.insert(Box::from(own), wrapped.clone());
+                    helps.own.insert(Box::from(own.as_str()), wrapped.clone());
                     wrapped
                 }
             }

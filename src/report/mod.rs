@@ -866,7 +866,7 @@ pub(crate) mod testing {
         merged
             .related
             .push(label(span(a, BASE, "*base", 0), "merged in here"));
-        merged.help = Some("use `true` or `false`".to_string());
+        merged.help = Some("use `true` or `false`".into());
 
         let mut unknown = diag(
             "schema",

@@ -278,7 +278,7 @@ fn unreadable<T>(
     key: &str,
     v: &Sp<Parsed<T>>,
     what: &str,
-    help: &str,
+    help: &'static str,
     out: &mut Vec<Finding>,
 ) {
     if let Parsed::Err(e) = &v.value {

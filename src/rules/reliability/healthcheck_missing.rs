@@ -3,6 +3,8 @@
 //! other long-running services. Services scaled to zero are not started by
 //! `up`, so nothing waits for them.
 
+use std::borrow::Cow;
+
 use crate::diag::{Finding, Severity};
 use crate::model::Service;
 use crate::rules::Context;
@@ -92,7 +94,24 @@ fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
 
-fn help(cx: &Context<'_>, s: &Service, waiters: &[&str]) -> String {
+/// The help when nothing is known of the image.
+macro_rules! unknown_image_help {
+    () => {
+        "add a `healthcheck:` whose `test` checks that the service answers, with a tool the \
+         image ships (for example `[\"CMD\", \"curl\", \"-f\", \"http://localhost:PORT/health\"]`)"
+    };
+}
+
+/// The end of the help when no service depends on this one.
+macro_rules! alone {
+    () => {
+        ". Docker then reports whether the service is healthy"
+    };
+}
+
+/// Borrowed when nothing is known of the image and no service depends on
+/// this one (most findings).
+fn help(cx: &Context<'_>, s: &Service, waiters: &[&str]) -> Cow<'static, str> {
     let name = &s.name.value;
     let known = if s.build.is_none() {
         cx.facts.image_facts(name)
@@ -113,13 +132,13 @@ fn help(cx: &Context<'_>, s: &Service, waiters: &[&str]) -> String {
             }
             h
         }
-        None => "add a `healthcheck:` whose `test` checks that the service answers, with a tool \
-                 the image ships (for example `[\"CMD\", \"curl\", \"-f\", \
-                 \"http://localhost:PORT/health\"]`)"
-            .to_string(),
+        None if waiters.is_empty() => {
+            return Cow::Borrowed(concat!(unknown_image_help!(), alone!()));
+        }
+        None => unknown_image_help!().to_string(),
     };
     match waiters {
-        [] => help.push_str(". Docker then reports whether the service is healthy"),
+        [] => help.push_str(alone!()),
         [one] => {
             help.push_str(". Then make `");
             help.push_str(one);
@@ -133,5 +152,5 @@ fn help(cx: &Context<'_>, s: &Service, waiters: &[&str]) -> String {
             help.push_str(": {condition: service_healthy}}` (knowledge card 4)");
         }
     }
-    help
+    Cow::Owned(help)
 }

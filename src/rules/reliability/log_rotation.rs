@@ -1,6 +1,8 @@
 //! `log-rotation`: the effective logging driver is `json-file` (written, or
 //! implied when `logging.driver` is absent) and `max-size` is not set.
 
+use std::sync::LazyLock;
+
 use crate::diag::{Edit, Finding, Fix};
 use crate::model::Service;
 use crate::rules::Context;
@@ -20,6 +22,18 @@ pub const DEFAULT_DRIVER: &str = "json-file";
 /// The options the fix adds (knowledge card 8).
 pub const MAX_SIZE: &str = "100m";
 pub const MAX_FILE: &str = "3";
+
+/// Made once: hundreds of findings share it.
+static HELP: LazyLock<String> = LazyLock::new(|| {
+    [
+        "set `max-size` under `logging.options` (knowledge card 8: `max-size: \"",
+        MAX_SIZE,
+        "\"`, `max-file: \"",
+        MAX_FILE,
+        "\"`), or use the `local` driver, which rotates by default",
+    ]
+    .concat()
+});
 
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for s in cx.project.services.values() {
@@ -61,16 +75,7 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         if let Some(m) = max_file {
             f = f.related(m.key.span, "`max-file` has no effect without `max-size`");
         }
-        f = f.help(
-            [
-                "set `max-size` under `logging.options` (knowledge card 8: `max-size: \"",
-                MAX_SIZE,
-                "\"`, `max-file: \"",
-                MAX_FILE,
-                "\"`), or use the `local` driver, which rotates by default",
-            ]
-            .concat(),
-        );
+        f = f.help(HELP.as_str());
         f = f.fix(cx.fix(|| fix(cx, s, max_file.is_some())));
         out.push(f);
     }

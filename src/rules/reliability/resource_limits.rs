@@ -53,6 +53,19 @@ fn has_limit<T: PartialEq + Default>(
     set
 }
 
+/// The help naming the limits `$what` to set, a constant text.
+macro_rules! help {
+    ($what:literal) => {
+        concat!(
+            "without a limit one container can take the whole host (and the kernel's OOM \
+             killer then picks other services); set ",
+            $what,
+            " under `deploy.resources.limits`, sized for the service (for example \
+             `cpus: \"2\"`, `memory: 2G`)"
+        )
+    };
+}
+
 fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
     for s in cx.project.services.values() {
         if super::is_fragment(cx, s) {
@@ -112,22 +125,11 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
         {
             f = f.related(r.key, "reservations are not limits");
         }
-        let what = match (has_memory, has_cpu) {
-            (false, false) => "`memory` and `cpus`",
-            (false, true) => "`memory`",
-            _ => "`cpus`",
+        let help = match (has_memory, has_cpu) {
+            (false, false) => help!("`memory` and `cpus`"),
+            (false, true) => help!("`memory`"),
+            _ => help!("`cpus`"),
         };
-        out.push(
-            f.help(
-                [
-                    "without a limit one container can take the whole host (and the kernel's OOM \
-                 killer then picks other services); set ",
-                    what,
-                    " under `deploy.resources.limits`, sized for the service (for example \
-                 `cpus: \"2\"`, `memory: 2G`)",
-                ]
-                .concat(),
-            ),
-        );
+        out.push(f.help(help));
     }
 }

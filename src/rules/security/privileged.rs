@@ -48,7 +48,7 @@ fn enabled(v: &Option<Sp<Parsed<bool>>>) -> Option<&Sp<Parsed<bool>>> {
     v.as_ref().filter(|p| matches!(p.value, Parsed::Ok(true)))
 }
 
-fn finding(cx: &Context<'_>, p: &Sp<Parsed<bool>>, message: String, help: &str) -> Finding {
+fn finding(cx: &Context<'_>, p: &Sp<Parsed<bool>>, message: String, help: &'static str) -> Finding {
     let fix = cx.fix(|| {
         (!super::is_shared(p.via)).then(|| {
             Fix::unsafe_(
