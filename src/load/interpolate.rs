@@ -682,10 +682,17 @@ pub mod apply {
                         continue;
                     }
                     let text = p.text.start as u32 + (a - start);
-                    let source = t.source.start + (a - t.text.start);
+                    // An escape's character (`\t`, `''`) comes from the
+                    // whole escape.
+                    let source = if t.verbatim {
+                        let source = t.source.start + (a - t.text.start);
+                        source..source + (b - a)
+                    } else {
+                        t.source.clone()
+                    };
                     out.push(Piece {
                         text: text..text + (b - a),
-                        source: source..source + (b - a),
+                        source,
                         verbatim: t.verbatim,
                     });
                 }

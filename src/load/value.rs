@@ -142,6 +142,40 @@ impl Origin {
         }
     }
 
+    /// Where the characters of a quoted scalar whose text is not its
+    /// source (escapes, `''`, or folded over lines) come from. Its source is
+    /// decoded again here: runs of characters written as they are become
+    /// verbatim pieces, each escape a piece of its own (the escape's source
+    /// for the character it stands for), folded line breaks and the blanks
+    /// around them no piece. `Whole` unless the decoding gives `value`
+    /// exactly: a mapping is only made where it is certain.
+    pub fn of_quoted(source: &str, span: Span, value: &str, double: bool) -> Origin {
+        let quote = if double { '"' } else { '\'' };
+        let Some(written) = source.get(span.start as usize..span.end as usize) else {
+            return Origin::Whole;
+        };
+        let Some(inner) = written
+            .strip_prefix(quote)
+            .and_then(|w| w.strip_suffix(quote))
+        else {
+            return Origin::Whole;
+        };
+        match decode_quoted(inner, span.start as usize + 1, double) {
+            Some((text, pieces)) if text == value => match pieces.as_slice() {
+                [] => Origin::Whole,
+                [one]
+                    if one.verbatim
+                        && one.text.start == 0
+                        && one.text.end as usize == value.len() =>
+                {
+                    Origin::Exact(one.source.start)
+                }
+                _ => Origin::Pieces(Arc::from(pieces)),
+            },
+            _ => Origin::Whole,
+        }
+    }
+
     /// The span of a byte range of the text, within the value's `span`.
     pub fn locate(&self, span: Span, rel: std::ops::Range<usize>) -> Span {
         let mk = |start: u32, end: u32| Span {
@@ -515,7 +549,8 @@ impl<'a> Resolver<'a> {
                             Style::Plain | Style::Literal | Style::Folded => {
                                 Origin::of_lines(self.text, span, s)
                             }
-                            Style::SingleQuoted | Style::DoubleQuoted => Origin::Whole,
+                            Style::SingleQuoted => Origin::of_quoted(self.text, span, s, false),
+                            Style::DoubleQuoted => Origin::of_quoted(self.text, span, s, true),
                         };
                         (s.clone(), origin)
                     }
@@ -702,6 +737,167 @@ fn core_tagged(core: &str, text: &str) -> ScalarType {
     }
 }
 
+/// The text of a quoted scalar's content `inner` (between its quotes, at
+/// byte `base` of the file), decoded as YAML 1.2 does, with where each part
+/// comes from: runs written as they are (verbatim pieces), escapes (a piece
+/// each). Line folding: blanks before a line break and at the start of the
+/// next line go; the break becomes a space, or one line feed per empty
+/// line that follows it; in a double-quoted scalar, `\` before a break
+/// removes the break and the next line's leading blanks. `None` for an
+/// escape YAML does not have (the parser refused the scalar already).
+fn decode_quoted(inner: &str, base: usize, double: bool) -> Option<(String, Vec<Piece>)> {
+    const BLANK: [char; 2] = [' ', '\t'];
+    let mut text = String::with_capacity(inner.len());
+    let mut pieces: Vec<Piece> = Vec::new();
+    let at = |i: usize| (base + i) as u32;
+    // The run of verbatim characters being read: its start in `inner`.
+    let mut run: Option<usize> = None;
+    let mut rest = inner;
+    while let Some(c) = rest.chars().next() {
+        let i = inner.len() - rest.len();
+        match c {
+            '\\' if double => {
+                flush(&mut run, i, inner, &mut text, &mut pieces, base);
+                let after = &rest[1..];
+                let e = after.chars().next()?;
+                if e == '\n' || e == '\r' {
+                    // An escaped line break: nothing, nor the next line's
+                    // leading blanks; empty lines after it are line feeds.
+                    let (empty, next) = fold(after);
+                    text.extend(std::iter::repeat_n('\n', empty));
+                    rest = next;
+                    continue;
+                }
+                let (decoded, len) = match e {
+                    'x' => (hex(after.get(1..3)?)?, 3),
+                    'u' => (hex(after.get(1..5)?)?, 5),
+                    'U' => (hex(after.get(1..9)?)?, 9),
+                    _ => (escaped(e)?, e.len_utf8()),
+                };
+                let start = text.len() as u32;
+                text.push(decoded);
+                pieces.push(Piece {
+                    text: start..text.len() as u32,
+                    source: at(i)..at(i + 1 + len),
+                    verbatim: false,
+                });
+                rest = &after[len..];
+            }
+            '\'' if !double => {
+                flush(&mut run, i, inner, &mut text, &mut pieces, base);
+                if !rest[1..].starts_with('\'') {
+                    return None;
+                }
+                let start = text.len() as u32;
+                text.push('\'');
+                pieces.push(Piece {
+                    text: start..start + 1,
+                    source: at(i)..at(i + 2),
+                    verbatim: false,
+                });
+                rest = &rest[2..];
+            }
+            '\n' | '\r' => {
+                // Blanks before the break are not content (those written
+                // as escapes were flushed as pieces already).
+                let end = run.map_or(i, |r| r + inner[r..i].trim_end_matches(BLANK).len());
+                flush(&mut run, end, inner, &mut text, &mut pieces, base);
+                let (empty, next) = fold(rest);
+                rest = next;
+                if empty == 0 {
+                    text.push(' ');
+                } else {
+                    text.extend(std::iter::repeat_n('\n', empty));
+                }
+            }
+            _ => {
+                if run.is_none() {
+                    run = Some(i);
+                }
+                rest = &rest[c.len_utf8()..];
+            }
+        }
+    }
+    flush(&mut run, inner.len(), inner, &mut text, &mut pieces, base);
+    Some((text, pieces))
+}
+
+/// A line break at the start of `rest` and the empty lines after it: how
+/// many empty lines, and the text after them and the next line's leading
+/// blanks.
+fn fold(rest: &str) -> (usize, &str) {
+    const BLANK: [char; 2] = [' ', '\t'];
+    let mut empty = 0;
+    let mut tail = rest;
+    loop {
+        tail = tail
+            .strip_prefix("\r\n")
+            .or_else(|| tail.strip_prefix(['\n', '\r']))
+            .unwrap_or(tail);
+        let line = tail.trim_start_matches(BLANK);
+        if line.starts_with(['\n', '\r']) {
+            empty += 1;
+            tail = line;
+        } else {
+            return (empty, line);
+        }
+    }
+}
+
+/// End the verbatim run at byte `end` of `inner`: its text, and a piece.
+fn flush(
+    run: &mut Option<usize>,
+    end: usize,
+    inner: &str,
+    text: &mut String,
+    pieces: &mut Vec<Piece>,
+    base: usize,
+) {
+    if let Some(start) = run.take()
+        && end > start
+    {
+        let t = text.len() as u32;
+        text.push_str(&inner[start..end]);
+        pieces.push(Piece {
+            text: t..text.len() as u32,
+            source: (base + start) as u32..(base + end) as u32,
+            verbatim: true,
+        });
+    }
+}
+
+/// The character of a one-letter escape of a double-quoted scalar.
+fn escaped(e: char) -> Option<char> {
+    Some(match e {
+        '0' => '\0',
+        'a' => '\u{7}',
+        'b' => '\u{8}',
+        't' | '\t' => '\t',
+        'n' => '\n',
+        'v' => '\u{b}',
+        'f' => '\u{c}',
+        'r' => '\r',
+        'e' => '\u{1b}',
+        ' ' => ' ',
+        '"' => '"',
+        '/' => '/',
+        '\\' => '\\',
+        'N' => '\u{85}',
+        '_' => '\u{a0}',
+        'L' => '\u{2028}',
+        'P' => '\u{2029}',
+        _ => return None,
+    })
+}
+
+/// The character of the hexadecimal digits of `\x`, `\u` or `\U`.
+fn hex(digits: &str) -> Option<char> {
+    if !digits.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    char::from_u32(u32::from_str_radix(digits, 16).ok()?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -755,12 +951,115 @@ mod tests {
         assert_eq!(s.origin, Origin::Exact(span.start));
     }
 
+    /// The pieces of a quoted scalar: each verbatim piece's text is the
+    /// source's, each other piece an escape (`\\...` or `''`) standing for
+    /// its text; the pieces follow one another in the text and the source,
+    /// and only folded blanks and line breaks are left between them.
+    fn mapped_quoted(text: &str, key: &str) -> (Box<str>, Vec<Piece>) {
+        let (s, span) = scalar(text, key);
+        let pieces = match &s.origin {
+            Origin::Pieces(pieces) => pieces.to_vec(),
+            Origin::Exact(start) => vec![Piece {
+                text: 0..s.text.len() as u32,
+                source: *start..*start + s.text.len() as u32,
+                verbatim: true,
+            }],
+            Origin::Whole => panic!("{text:?}: not mapped"),
+        };
+        let mut last = (0, span.start + 1);
+        for p in &pieces {
+            let (t, src) = (
+                p.text.start as usize..p.text.end as usize,
+                p.source.start as usize..p.source.end as usize,
+            );
+            let written = &text[src.clone()];
+            if p.verbatim {
+                assert_eq!(&s.text[t.clone()], written, "{text:?}");
+            } else {
+                assert!(
+                    written.starts_with('\\') || written == "''",
+                    "{text:?}: {written:?}"
+                );
+            }
+            assert!(
+                p.text.start >= last.0 && p.source.start >= last.1,
+                "{text:?}: {pieces:?}"
+            );
+            assert!(
+                s.text[last.0 as usize..t.start]
+                    .chars()
+                    .all(|c| c == ' ' || c == '\n'),
+                "{text:?}: {:?} not mapped",
+                &s.text[last.0 as usize..t.start]
+            );
+            last = (p.text.end, p.source.end);
+        }
+        assert!(
+            s.text[last.0 as usize..]
+                .chars()
+                .all(|c| c == ' ' || c == '\n')
+        );
+        (s.text, pieces)
+    }
+
+    #[test]
+    fn quoted_scalars_map_their_runs_and_escapes() {
+        let (t, p) = mapped_quoted("q: \"a\\tb ${X}\"\n", "q");
+        assert_eq!((&*t, p.len()), ("a\tb ${X}", 3));
+        assert_eq!(p[1].source, 5..7);
+        let (t, p) = mapped_quoted("q: 'it''s ${X}'\n", "q");
+        assert_eq!((&*t, p.len()), ("it's ${X}", 3));
+        // Folded: blanks around a break go, the break is a space or one
+        // line feed per empty line; an escaped break is nothing.
+        let (t, _) = mapped_quoted("q: \"one  \n    two\n\n  \n  three\"\n", "q");
+        assert_eq!(&*t, "one two\n\nthree");
+        let (t, _) = mapped_quoted("q: 'one\r\n  two\r\n\r\n  three'\n", "q");
+        assert_eq!(&*t, "one two\nthree");
+        let (t, _) = mapped_quoted("q: \"a \\\n    b\\\n\n  c\"\n", "q");
+        assert_eq!(&*t, "a b\nc");
+        // Escaped blanks before a break stay.
+        let (t, _) = mapped_quoted("q: \"a\\t \n b\"\n", "q");
+        assert_eq!(&*t, "a\t b");
+        let (t, p) = mapped_quoted("q: \"\\x41\\u00e9\\U0001F600\\\\\\\"\\/\\N\\_\\0\"\n", "q");
+        assert_eq!(&*t, "Aé😀\\\"/\u{85}\u{a0}\0");
+        assert_eq!(p.len(), 9);
+        // Written as it is: exact.
+        let (s, span) = scalar("q: \"plain\"\n", "q");
+        assert_eq!(s.origin, Origin::Exact(span.start + 1));
+    }
+
+    #[test]
+    fn quoted_scalars_agree_with_the_parser() {
+        // Values written with random escapes, blanks and folds: the
+        // decoding here must give the parser's text (`mapped_quoted` fails
+        // on `Whole`), and the pieces must map it.
+        let piece = proptest::sample::select(vec![
+            "a", "$", "${X}", "é", " ", "\t", "\\t", "\\\"", "\\x20", "\\u00E9", "\\ ", "\\\\",
+            "'", " \n   ", "\n\n  ", "\r\n ", "\\\n  ", "\\\n\n ", "\\\r\n\t",
+        ]);
+        proptest::proptest!(|(parts in proptest::collection::vec(piece, 1..12))| {
+            let written: String = parts.concat();
+            mapped_quoted(&format!("q: \"x{written}x\"\n"), "q");
+            let single: String = written.replace('\\', "").replace('\'', "''");
+            mapped_quoted(&format!("q: 'x{single}x'\n"), "q");
+        });
+    }
+
     #[test]
     fn scalars_whose_lines_are_not_found_stay_whole() {
-        // Escapes and folding of quoted scalars change the text.
-        for (text, key) in [("q: \"a\\tb\n  c\"\n", "q"), ("q: 'it''s\n  here'\n", "q")] {
-            assert_eq!(scalar(text, key).0.origin, Origin::Whole, "{text:?}");
-        }
+        // A quoted scalar whose decoding is not its text: a span without
+        // its quotes.
+        let source = "q: \"a\\tb\"\n";
+        let (_, span) = scalar(source, "q");
+        assert_eq!(Origin::of_quoted(source, span, "a b", true), Origin::Whole);
+        let inner = Span {
+            start: span.start + 1,
+            ..span
+        };
+        assert_eq!(
+            Origin::of_quoted(source, inner, "a\tb", true),
+            Origin::Whole
+        );
         // A value that the lines do not make.
         let source = "k: |\n  one\n  two\n";
         let (_, span) = scalar(source, "k");

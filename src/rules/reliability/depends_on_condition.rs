@@ -70,7 +70,10 @@ fn check(cx: &Context<'_>, out: &mut Vec<Finding>) {
             {
                 f = f.related(h.key, ["`", target, "` has a healthcheck"].concat());
             }
-            let interpolated = matches!(d.service.origin, crate::load::Origin::Pieces(_));
+            // As written, the name holds a `${...}` (an interpolated value
+            // is no longer one in the model).
+            let interpolated =
+                crate::util::has_interpolation(cx.project.sources.slice(d.service.span));
             f = f.help(if d.short && interpolated {
                 format!(
                     "`{target}` can report when it is ready, but this entry takes the service's \
