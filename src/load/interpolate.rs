@@ -672,9 +672,9 @@ pub mod apply {
         let mut out = Vec::with_capacity(pieces.len() + interpolated.len());
         for p in interpolated {
             let (start, end) = (p.source.start as u32, p.source.end as u32);
-            let touched = pieces
-                .iter()
-                .filter(|t| t.text.start < end.max(start + 1) && start < t.text.end);
+            // The template's pieces are never empty: "meets" is the same as
+            // for a range of the text.
+            let touched = Piece::touching(pieces, start, end).iter();
             if p.verbatim {
                 for t in touched {
                     let (a, b) = (start.max(t.text.start), end.min(t.text.end));

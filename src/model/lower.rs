@@ -25,22 +25,21 @@ pub fn sp_str(v: &Value) -> Option<Sp<String>> {
 
 /// A part of a scalar's text, as a string with its own span.
 fn sub_str(v: &Value, range: std::ops::Range<usize>, text: &str) -> Sp<String> {
-    let origin = shift(&v.origin(), range.start);
+    let origin = shift(&v.origin(), range.clone());
     Sp::new(text.to_string(), v.subspan(range), v.via).with_origin(origin)
 }
 
-/// The origin of a substring starting at byte `start` of a text.
-fn shift(origin: &Origin, start: usize) -> Origin {
+/// The origin of the substring at `range` of a text: only the pieces it
+/// meets (a command of 20,000 lines has as many words, and giving each the
+/// pieces of the rest of the text was quadratic).
+fn shift(origin: &Origin, range: std::ops::Range<usize>) -> Origin {
     match origin {
-        Origin::Exact(s) => Origin::Exact(s + start as u32),
+        Origin::Exact(s) => Origin::Exact(s + range.start as u32),
         Origin::Whole => Origin::Whole,
         Origin::Pieces(pieces) => {
-            let start = start as u32;
-            let shifted: Vec<_> = pieces
+            let start = range.start as u32;
+            let shifted: Vec<_> = crate::load::Piece::touching(pieces, start, range.end as u32)
                 .iter()
-                .filter(|p| {
-                    p.text.end > start || (p.text.start == p.text.end && p.text.start >= start)
-                })
                 .map(|p| crate::load::Piece {
                     text: p.text.start.saturating_sub(start)..p.text.end.saturating_sub(start),
                     source: if p.verbatim && p.text.start < start {
@@ -177,9 +176,9 @@ fn command(e: &Entry) -> Option<Command> {
                         && s.text.as_bytes()[r.end - 1] == s.text.as_bytes()[r.start];
                     let sp = Sp::new(w, v.subspan(r.clone()), v.via);
                     if verbatim {
-                        sp.with_origin(shift(&s.origin, r.start))
+                        sp.with_origin(shift(&s.origin, r.clone()))
                     } else if quoted {
-                        sp.with_origin(shift(&s.origin, r.start + 1))
+                        sp.with_origin(shift(&s.origin, r.start + 1..r.end - 1))
                     } else {
                         sp
                     }
