@@ -286,6 +286,53 @@ fn scalars_of_twenty_thousand_lines() {
     }
 }
 
+/// A line of 600 KB holding 100,000 unset variables: the human report
+/// shows where each finding is without printing the line each time (it
+/// printed it 100,000 times, 60 GB), and every format stays within bounds.
+#[test]
+fn many_findings_on_a_long_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("compose.yaml");
+    let value = "x${A}".repeat(100_000);
+    std::fs::write(
+        &path,
+        format!("services:\n  web:\n    image: nginx:1.27\n    environment:\n      X: {value}\n"),
+    )
+    .unwrap();
+    let file = path.to_str().unwrap();
+    let args = ["check", "--no-env", "--select", "interpolation-unset"];
+    let human = bounded(dir.path(), &[&args[..], &[file]].concat());
+    assert_eq!(human.code, 1, "{}", human.err);
+    assert!(
+        human.out.contains(&format!(
+            "╭─[{file}:5:11]\n 5 │ (a line of {} bytes, not shown): not set\n   ╰────\n",
+            value.len() + 9
+        )),
+        "{}",
+        &human.out[..2000.min(human.out.len())]
+    );
+    assert!(
+        human.out.len() < 100_000 * 1000,
+        "{} bytes",
+        human.out.len()
+    );
+    assert!(
+        human.out.contains("Found 100000 problems"),
+        "{}",
+        &human.out[human.out.len() - 200..]
+    );
+    let compact = bounded(
+        dir.path(),
+        &[&args[..], &["--format", "compact", file]].concat(),
+    );
+    assert_eq!(compact.code, 1, "{}", compact.err);
+    let last = format!(
+        "{file}:5:{}: warning[interpolation-unset]",
+        9 + value.len() - 3
+    );
+    assert!(compact.out.contains(&last), "{last}");
+}
+
 /// Bytes that are not text, in a file named like a Compose file.
 #[test]
 fn a_binary_file_named_compose_yml() {

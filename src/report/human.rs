@@ -544,7 +544,9 @@ pub fn render_parts(report: &Report, color: bool, width: usize) -> Vec<String> {
             let mut out = String::with_capacity(items.len() * BYTES_PER_FINDING);
             for item in items {
                 let at = out.len();
-                if color || !plain::render(item, width, &mut out) {
+                if plain::long_lines(item) {
+                    plain::render_long(item, width, &mut out);
+                } else if color || !plain::render(item, width, &mut out) {
                     out.truncate(at);
                     render_with_miette(item, &handlers, width, &mut out);
                 }
@@ -1089,6 +1091,91 @@ mod plain {
         }
         out.push('\n');
         true
+    }
+
+    /// Lines longer than this many bytes are not shown in snippets (the
+    /// longest line of the shared corpus has 278 characters).
+    pub const LONG_LINE: usize = 1024;
+
+    /// Whether a snippet of `item` would show a line longer than
+    /// [`LONG_LINE`]: a line of one of its labels, or a line around one.
+    pub fn long_lines(item: &Item) -> bool {
+        let d = &item.diag;
+        std::iter::once(&d.primary).chain(&d.related).any(|l| {
+            let file = item.sources.get(l.span.file);
+            let index = &file.lines;
+            let first = index.line_of(l.span.start as usize).saturating_sub(1);
+            let last = (index.line_of(l.span.end as usize) + 1).min(index.line_count() - 1);
+            (first..=last).any(|n| {
+                index.line_start(n + 1).min(file.text.len())
+                    - index.line_start(n).min(file.text.len())
+                    > LONG_LINE
+            })
+        })
+    }
+
+    /// A finding whose snippet would show a line longer than [`LONG_LINE`]
+    /// (a generated or hostile file), drawn without the text of its lines:
+    /// where it is, and how long the line is. Shown whole, a line of 600 KB
+    /// with a variable every six bytes was printed 100,000 times (60 GB).
+    pub fn render_long(item: &Item, width: usize, out: &mut String) {
+        let d = &item.diag;
+        let text_width = width.saturating_sub(2);
+        let message_width = text_width.saturating_sub(MESSAGE_INDENT);
+        out.push_str(d.severity.as_str());
+        out.push('[');
+        out.push_str(d.rule);
+        out.push_str("]\n\n");
+        let at = out.len();
+        if !push_message(out, icon(d.severity), &d.message, message_width) {
+            out.truncate(at);
+            out.push_str("  ");
+            out.push_str(icon(d.severity));
+            out.push(' ');
+            out.push_str(&d.message.replace('\n', "\n  │ "));
+            out.push('\n');
+        }
+        for (l, primary) in
+            std::iter::once((&d.primary, true)).chain(d.related.iter().map(|l| (l, false)))
+        {
+            let file = item.sources.get(l.span.file);
+            let index = &file.lines;
+            let n = index.line_of(l.span.start as usize);
+            let (line, column) = file.line_col(l.span.start as usize);
+            let length = index.line_range(&file.text, n).len();
+            let w = digits(line);
+            spaces(out, w + 2);
+            out.push_str("╭─[");
+            out.push_str(file.shown_path());
+            out.push(':');
+            number(out, line, 0);
+            out.push(':');
+            number(out, column, 0);
+            out.push_str("]\n");
+            line_gutter(out, line, w);
+            out.push_str("(a line of ");
+            number(out, length, 0);
+            out.push_str(" bytes, not shown)");
+            if !l.message.is_empty() {
+                out.push_str(if primary { ": " } else { ": ☞ " });
+                out.push_str(&l.message.replace('\n', " "));
+            }
+            out.push('\n');
+            spaces(out, w + 2);
+            out.push_str("╰────\n");
+        }
+        match wrapped_help(
+            d.rule,
+            d.help.as_ref(),
+            text_width.saturating_sub(HELP_INDENT),
+        ) {
+            Some(help) => out.push_str(&help),
+            None => {
+                out.push_str("  help: ");
+                out.push_str(&shown_help(d.rule, d.help.as_deref()).replace('\n', "\n        "));
+                out.push('\n');
+            }
+        }
     }
 
     /// Render `item` into `out` as miette would, or return `false` (with
