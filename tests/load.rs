@@ -331,6 +331,13 @@ fn many_findings_on_a_long_line() {
         9 + value.len() - 3
     );
     assert!(compact.out.contains(&last), "{last}");
+    let json = bounded(
+        dir.path(),
+        &[&args[..], &["--format", "json", file]].concat(),
+    );
+    assert_eq!(json.code, 1, "{}", json.err);
+    let column = format!("\"column\": {}", 9 + value.len() - 3);
+    assert!(json.out.contains(&column), "{column}");
 }
 
 /// Bytes that are not text, in a file named like a Compose file.

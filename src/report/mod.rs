@@ -90,10 +90,17 @@ impl Position {
         let line = file.lines.line_of(offset);
         let start = file.lines.line_start(line).min(offset);
         let before = &text[start..offset];
+        // In a file of ASCII every unit is a byte: not counted (100,000
+        // findings on a line of 600 KB took 22 s to count).
+        let (column, utf16_column) = if file.made_of().plain {
+            (before.len(), before.len())
+        } else {
+            (before.chars().count(), before.encode_utf16().count())
+        };
         Position {
             line: line + 1,
-            column: before.chars().count() + 1,
-            utf16_column: before.encode_utf16().count() + 1,
+            column: column + 1,
+            utf16_column: utf16_column + 1,
             byte_column: before.len() + 1,
             offset: offset + if file.bom { 3 } else { 0 },
         }
@@ -556,6 +563,22 @@ mod tests {
         );
         let bom = SourceFile::new("x.yaml".into(), testing::BASE, true);
         assert_eq!(Position::of(&bom, at).offset, at + 3);
+    }
+
+    /// In a file of ASCII the columns are taken from the byte offset; they
+    /// are the counts, at every offset, and other texts take the counts.
+    #[test]
+    fn positions_without_counting_are_the_counts() {
+        proptest::proptest!(|(text in "[a \t\n\u{e9}\u{1d11e}]{0,30}|[ab\t\r\n]{0,30}")| {
+            let text = text.replace("\r\n", "\n").replace('\r', "\r\n");
+            let file = SourceFile::new("x.yaml".into(), text.as_str(), false);
+            for offset in 0..=text.len() + 2 {
+                let p = Position::of(&file, offset);
+                let (line, column) = file.lines.line_col(&text, offset);
+                let (_, utf16) = file.lines.utf16_col(&text, offset);
+                proptest::prop_assert_eq!((p.line, p.column, p.utf16_column), (line, column, utf16 + 1));
+            }
+        });
     }
 
     #[test]
