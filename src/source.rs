@@ -52,6 +52,8 @@ pub struct SourceFile {
     shown: Box<str>,
     /// What the text is made of, found when first asked.
     made_of: OnceLock<MadeOf>,
+    /// Counts along long lines, made when first needed ([`Checkpoints`]).
+    checkpoints: OnceLock<Checkpoints>,
 }
 
 /// What a text is made of, for renderers that take a fast path on plain
@@ -105,6 +107,7 @@ impl SourceFile {
             lines,
             shown,
             made_of: OnceLock::new(),
+            checkpoints: OnceLock::new(),
         }
     }
 
@@ -128,13 +131,72 @@ impl SourceFile {
     /// (a line of 600 KB with 100,000 findings was counted from its start
     /// for each).
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let (line, chars, _) = self.counts(offset);
+        (line + 1, chars + 1)
+    }
+
+    /// The 0-based line of a byte offset (moved back to a character
+    /// boundary), and the characters and UTF-16 code units between the
+    /// line's start and it. In a file of ASCII these are byte counts; on a
+    /// line longer than [`STRIDE`] bytes they are counted from the nearest
+    /// checkpoint before: never more than `STRIDE` bytes for one offset,
+    /// whatever the number of findings on the line.
+    pub fn counts(&self, offset: usize) -> (usize, usize, usize) {
+        let text: &str = &self.text;
+        let offset = floor_char_boundary(text, offset.min(text.len()));
+        let line = self.lines.line_of(offset);
+        let start = self.lines.line_start(line).min(offset);
         if self.made_of().plain {
-            let offset = offset.min(self.text.len());
-            let line = self.lines.line_of(offset);
-            let start = self.lines.line_start(line).min(offset);
-            return (line + 1, offset - start + 1);
+            return (line, offset - start, offset - start);
         }
-        self.lines.line_col(&self.text, offset)
+        let (mut from, mut chars, mut utf16) = (start, 0, 0);
+        if offset - start > STRIDE {
+            let points = &self
+                .checkpoints
+                .get_or_init(|| Checkpoints::of(text, &self.lines))
+                .0;
+            let i = points.partition_point(|p| p.0 as usize <= offset);
+            if let Some(&(at, c, u)) = i.checked_sub(1).map(|i| &points[i])
+                && at as usize >= start
+            {
+                (from, chars, utf16) = (at as usize, c as usize, u as usize);
+            }
+        }
+        let before = &text[from..offset];
+        (
+            line,
+            chars + before.chars().count(),
+            utf16 + before.encode_utf16().count(),
+        )
+    }
+}
+
+/// Bytes between two checkpoints of a long line.
+pub const STRIDE: usize = 4096;
+
+/// Along each line longer than [`STRIDE`] bytes, every `STRIDE` bytes (at
+/// a character boundary): the offset, and the characters and UTF-16 code
+/// units from the line's start to it.
+#[derive(Debug, Default)]
+struct Checkpoints(Vec<(u32, u32, u32)>);
+
+impl Checkpoints {
+    fn of(text: &str, lines: &LineIndex) -> Checkpoints {
+        let mut points = Vec::new();
+        for n in 0..lines.line_count() {
+            let start = lines.line_start(n).min(text.len());
+            let end = lines.line_start(n + 1).min(text.len());
+            let (mut at, mut chars, mut utf16) = (start, 0, 0);
+            while end - at > STRIDE {
+                let next = floor_char_boundary(text, at + STRIDE);
+                let part = &text[at..next];
+                chars += part.chars().count();
+                utf16 += part.encode_utf16().count();
+                points.push((next as u32, chars as u32, utf16 as u32));
+                at = next;
+            }
+        }
+        Checkpoints(points)
     }
 }
 
@@ -287,6 +349,34 @@ impl SourceMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// On lines longer than a stride, counts from a checkpoint are the
+    /// counts from the line's start, at every offset (inside characters of
+    /// two, three and four bytes too), on the lines around them as well.
+    #[test]
+    fn counts_from_checkpoints_are_the_counts() {
+        let piece = "ab\u{e9}\u{2603}\u{1d11e} ";
+        let long = piece.repeat(3 * STRIDE / piece.len() + 7);
+        let text = format!(
+            "short é\n{long}\r\n{long}x\nend\n{}",
+            long.replace(' ', "\t")
+        );
+        let file = SourceFile::new(PathBuf::from("c.yaml"), text.as_str(), false);
+        assert!(!file.made_of().plain);
+        for offset in (0..=text.len() + 1)
+            .step_by(1)
+            .filter(|o| o % 3 == 0 || o % 1021 < 12)
+        {
+            let at = floor_char_boundary(&text, offset.min(text.len()));
+            let line = file.lines.line_of(at);
+            let before = &text[file.lines.line_start(line)..at];
+            assert_eq!(
+                file.counts(offset),
+                (line, before.chars().count(), before.encode_utf16().count()),
+                "at {offset}"
+            );
+        }
+    }
 
     /// In a file of ASCII the column is found without counting characters;
     /// it is the count, at every offset (line breaks of both kinds, tabs,

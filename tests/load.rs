@@ -288,7 +288,9 @@ fn scalars_of_twenty_thousand_lines() {
 
 /// A line of 600 KB holding 100,000 unset variables: the human report
 /// shows where each finding is without printing the line each time (it
-/// printed it 100,000 times, 60 GB), and every format stays within bounds.
+/// printed it 100,000 times, 60 GB), columns are not counted from the
+/// line's start for each finding (in a file of ASCII or not), and every
+/// format stays within bounds.
 #[test]
 fn many_findings_on_a_long_line() {
     let dir = tempfile::tempdir().unwrap();
@@ -338,6 +340,22 @@ fn many_findings_on_a_long_line() {
     assert_eq!(json.code, 1, "{}", json.err);
     let column = format!("\"column\": {}", 9 + value.len() - 3);
     assert!(json.out.contains(&column), "{column}");
+    // Columns of a line of other characters, counted from checkpoints.
+    let other = dir.path().join("other.yaml");
+    let value = "é${A}".repeat(100_000);
+    std::fs::write(
+        &other,
+        format!("services:\n  web:\n    image: nginx:1.27\n    environment:\n      X: {value}\n"),
+    )
+    .unwrap();
+    let other = other.to_str().unwrap();
+    let compact = bounded(
+        dir.path(),
+        &[&args[..], &["--format", "compact", other]].concat(),
+    );
+    assert_eq!(compact.code, 1, "{}", compact.err);
+    let last = format!("{other}:5:{}: warning", 9 + 5 * 100_000 - 3);
+    assert!(compact.out.contains(&last), "{last}");
 }
 
 /// Bytes that are not text, in a file named like a Compose file.
