@@ -53,6 +53,9 @@ pub struct Converter<'a> {
     pub lines: &'a LineIndex,
     pub encoding: Encoding,
     pub bom: bool,
+    /// The loaded file, whose UTF-16 columns are counted from checkpoints
+    /// on long lines ([`SourceFile::counts`]).
+    pub file: Option<&'a SourceFile>,
 }
 
 impl<'a> Converter<'a> {
@@ -62,6 +65,7 @@ impl<'a> Converter<'a> {
             lines,
             encoding,
             bom: false,
+            file: None,
         }
     }
 
@@ -73,6 +77,7 @@ impl<'a> Converter<'a> {
             lines: &file.lines,
             encoding,
             bom: client_bom && file.bom,
+            file: Some(file),
         }
     }
 
@@ -97,7 +102,10 @@ impl<'a> Converter<'a> {
         let before = &text[start..offset];
         let col = match self.encoding {
             Encoding::Utf8 => before.len(),
-            Encoding::Utf16 => before.encode_utf16().count(),
+            Encoding::Utf16 => match self.file {
+                Some(file) => file.counts(offset).2,
+                None => before.encode_utf16().count(),
+            },
         } + self.bom_width(line);
         Position::new(line as u32, col as u32)
     }
@@ -186,6 +194,24 @@ mod tests {
         assert_eq!(c.position(3), Position::new(0, 6));
         let c = Converter::for_file(&file, Encoding::Utf8, false);
         assert_eq!(c.position(3), Position::new(0, 3));
+    }
+
+    /// A loaded file's UTF-16 columns (counted from checkpoints on long
+    /// lines) are those of the text alone, at every offset.
+    #[test]
+    fn positions_of_a_loaded_file_are_those_of_its_text() {
+        let text = format!("a: é\nb: {}\nc: 1\n", "x\u{1d11e}é ".repeat(2000));
+        let file = SourceFile::new("c.yaml".into(), text.as_str(), false);
+        let lines = LineIndex::new(&text);
+        let plain = Converter::new(&text, &lines, Encoding::Utf16);
+        let loaded = Converter::for_file(&file, Encoding::Utf16, false);
+        for offset in (0..text.len() + 2).filter(|o| o % 5 == 0 || o % 4099 < 9) {
+            assert_eq!(
+                loaded.position(offset),
+                plain.position(offset),
+                "at {offset}"
+            );
+        }
     }
 
     #[test]
