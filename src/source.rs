@@ -267,7 +267,10 @@ impl LineIndex {
         start..end
     }
 
-    /// 1-based line and 1-based column counted in characters.
+    /// 1-based line and 1-based column counted in characters from the
+    /// line's start: the definition [`SourceFile::counts`] is tested
+    /// against.
+    #[cfg(test)]
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
@@ -276,7 +279,10 @@ impl LineIndex {
         (line + 1, col + 1)
     }
 
-    /// Column of `offset` in UTF-16 code units (0-based), for LSP and SARIF.
+    /// Column of `offset` in UTF-16 code units (0-based), counted from the
+    /// line's start: the definition [`SourceFile::counts`] is tested
+    /// against.
+    #[cfg(test)]
     pub fn utf16_col(&self, text: &str, offset: usize) -> (usize, usize) {
         let offset = floor_char_boundary(text, offset.min(text.len()));
         let line = self.line_of(offset);
@@ -286,7 +292,8 @@ impl LineIndex {
     }
 }
 
-fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
+/// `offset` moved back to the start of the character it is in.
+pub(crate) fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
     while offset > 0 && !text.is_char_boundary(offset) {
         offset -= 1;
     }

@@ -147,9 +147,15 @@ impl Origin {
         if !value[at..].trim_start_matches(GAP).is_empty() {
             return Origin::Whole;
         }
+        Origin::of_pieces(pieces, value.len())
+    }
+
+    /// The origin that `pieces` of a text of `len` bytes make: `Exact`
+    /// when one verbatim piece is the whole text.
+    fn of_pieces(pieces: Vec<Piece>, len: usize) -> Origin {
         match pieces.as_slice() {
             [] => Origin::Whole,
-            [one] if one.text.start == 0 && one.text.end as usize == value.len() => {
+            [one] if one.verbatim && one.text.start == 0 && one.text.end as usize == len => {
                 Origin::Exact(one.source.start)
             }
             _ => Origin::Pieces(Arc::from(pieces)),
@@ -175,17 +181,7 @@ impl Origin {
             return Origin::Whole;
         };
         match decode_quoted(inner, span.start as usize + 1, double) {
-            Some((text, pieces)) if text == value => match pieces.as_slice() {
-                [] => Origin::Whole,
-                [one]
-                    if one.verbatim
-                        && one.text.start == 0
-                        && one.text.end as usize == value.len() =>
-                {
-                    Origin::Exact(one.source.start)
-                }
-                _ => Origin::Pieces(Arc::from(pieces)),
-            },
+            Some((text, pieces)) if text == value => Origin::of_pieces(pieces, value.len()),
             _ => Origin::Whole,
         }
     }
@@ -748,6 +744,9 @@ fn core_tagged(core: &str, text: &str) -> ScalarType {
     }
 }
 
+/// The blanks of YAML's flow line folding.
+const BLANK: [char; 2] = [' ', '\t'];
+
 /// The text of a quoted scalar's content `inner` (between its quotes, at
 /// byte `base` of the file), decoded as YAML 1.2 does, with where each part
 /// comes from: runs written as they are (verbatim pieces), escapes (a piece
@@ -757,7 +756,6 @@ fn core_tagged(core: &str, text: &str) -> ScalarType {
 /// removes the break and the next line's leading blanks. `None` for an
 /// escape YAML does not have (the parser refused the scalar already).
 fn decode_quoted(inner: &str, base: usize, double: bool) -> Option<(String, Vec<Piece>)> {
-    const BLANK: [char; 2] = [' ', '\t'];
     let mut text = String::with_capacity(inner.len());
     let mut pieces: Vec<Piece> = Vec::new();
     let at = |i: usize| (base + i) as u32;
@@ -837,7 +835,6 @@ fn decode_quoted(inner: &str, base: usize, double: bool) -> Option<(String, Vec<
 /// many empty lines, and the text after them and the next line's leading
 /// blanks.
 fn fold(rest: &str) -> (usize, &str) {
-    const BLANK: [char; 2] = [' ', '\t'];
     let mut empty = 0;
     let mut tail = rest;
     loop {

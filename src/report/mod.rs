@@ -83,10 +83,7 @@ pub struct Position {
 impl Position {
     pub fn of(file: &SourceFile, offset: usize) -> Position {
         let text: &str = &file.text;
-        let mut offset = offset.min(text.len());
-        while offset > 0 && !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = crate::source::floor_char_boundary(text, offset.min(text.len()));
         // Not counted from the line's start for each finding (100,000
         // findings on a line of 600 KB took 22 s): see `SourceFile::counts`.
         let (line, column, utf16_column) = file.counts(offset);

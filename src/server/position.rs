@@ -93,10 +93,7 @@ impl<'a> Converter<'a> {
     /// a character boundary).
     pub fn position(&self, offset: usize) -> Position {
         let text = self.text;
-        let mut offset = offset.min(text.len());
-        while offset > 0 && !text.is_char_boundary(offset) {
-            offset -= 1;
-        }
+        let offset = crate::source::floor_char_boundary(text, offset.min(text.len()));
         let line = self.lines.line_of(offset);
         let start = self.lines.line_start(line).min(offset);
         let before = &text[start..offset];
